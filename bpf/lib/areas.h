@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Entry points of the detection areas, called by process.bpf.c once the process
+ * table is up to date for the event. They are global BPF functions, linked across
+ * object files by bpftool gen object, so each area keeps its logic in its own file
+ * and the verifier checks each one once.
+ */
+#ifndef HAUBERK_AREAS_H
+#define HAUBERK_AREAS_H
+
+#include "events.h"
+
+/* exec.bpf.c: unknown-executable rules, evaluated for the image just exec'd. */
+int exec__on_exec(struct hk_proc *proc);
+
+#endif

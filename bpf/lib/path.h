@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Absolute paths built from a struct path, the way d_path() does it.
+ *
+ * bpf_d_path() is only callable from LSM and a few fentry hooks, so the tracepoint
+ * programs walk the dentry chain themselves: component by component towards the
+ * root, crossing mount points through struct mount, writing the name backwards
+ * into a per-CPU scratch buffer. The walk stops at the given root (the process's
+ * fs->root, so a chrooted or containerised process gets the path it sees) or at
+ * the top of the mount namespace.
+ */
+#ifndef HAUBERK_PATH_H
+#define HAUBERK_PATH_H
+
+#include "events.h"
+
+/* Deeper paths are flagged truncated; each step costs a handful of kernel reads. */
+#define HK_PATH_DEPTH_MAX 64
+#define HK_PATH_MASK (HK_PATH_MAX - 1)
+#define HK_NAME_MAX 255
+
+#define S_IWOTH 00002
+#define S_IFMT 00170000
+#define S_IFDIR 0040000
+
+/* Twice HK_PATH_MAX, so that a masked offset plus a masked length stays inside. */
+struct hk_path_scratch {
+	char buf[HK_PATH_MAX * 2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hk_path_scratch);
+} hk_path_scratch SEC(".maps") __weak;
+
+struct hk_path_result {
+	__u16 len;
+	__u32 flags;        /* HK_PROC_PATH_TRUNCATED, HK_PROC_WORLD_WRITABLE_DIR, ... */
+};
+
+static __always_inline bool path__is_world_writable_dir(struct dentry *dentry)
+{
+	umode_t mode = BPF_CORE_READ(dentry, d_inode, i_mode);
+
+	return (mode & S_IFMT) == S_IFDIR && (mode & S_IWOTH);
+}
+
+struct hk_path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	__u32 pos;          /* start of the path built so far in the scratch buffer */
+	__u32 flags;
+	bool complete;      /* reached the root, rather than the depth limit */
+};
+
+/*
+ * One step of the walk: prepend one component, or cross one mount. Run through
+ * bpf_loop() so that the verifier checks the body once instead of once per depth.
+ */
+static long path__step(__u32 index, struct hk_path_walk *walk)
+{
+	__u32 zero = 0;
+	struct hk_path_scratch *scratch = bpf_map_lookup_elem(&hk_path_scratch, &zero);
+	struct dentry *dentry = walk->dentry;
+	struct vfsmount *vfsmnt = walk->vfsmnt;
+	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+
+	if (!scratch)
+		return 1;
+	if (dentry == walk->root_dentry && vfsmnt == walk->root_mnt) {
+		walk->complete = true;
+		return 1;
+	}
+
+	/* At the root of a mount: continue from the mount point in the parent mount. */
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (dentry != mnt_root || mnt_parent == mnt) {
+			walk->complete = true;
+			return 1;
+		}
+		walk->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		walk->vfsmnt = &mnt_parent->mnt;
+		return 0;
+	}
+
+	if (path__is_world_writable_dir(parent))
+		walk->flags |= HK_PROC_WORLD_WRITABLE_DIR;
+
+	struct qstr name = BPF_CORE_READ(dentry, d_name);
+	__u32 len = name.len;
+	__u32 pos = walk->pos;
+
+	/* The name and its leading slash must fit while keeping a byte for the NUL. */
+	if (len == 0 || len > HK_NAME_MAX || len + 1 >= pos || pos > HK_PATH_MAX) {
+		walk->flags |= HK_PROC_PATH_TRUNCATED;
+		return 1;
+	}
+	pos -= len;
+	if (bpf_probe_read_kernel(&scratch->buf[pos & HK_PATH_MASK], len & HK_NAME_MAX, name.name)) {
+		walk->flags |= HK_PROC_PATH_UNREADABLE;
+		return 1;
+	}
+	pos -= 1;
+	scratch->buf[pos & HK_PATH_MASK] = '/';
+	walk->pos = pos;
+	walk->dentry = parent;
+	return 0;
+}
+
+/*
+ * Writes the absolute path of (dentry, vfsmnt) into out[HK_PATH_MAX], NUL-terminated.
+ * root_dentry and root_mnt may be NULL to walk to the top of the mount namespace.
+ */
+static __always_inline struct hk_path_result path__build(struct dentry *dentry, struct vfsmount *vfsmnt,
+							   struct dentry *root_dentry, struct vfsmount *root_mnt,
+							   char *out)
+{
+	struct hk_path_walk walk = {
+		.dentry = dentry,
+		.vfsmnt = vfsmnt,
+		.root_dentry = root_dentry,
+		.root_mnt = root_mnt,
+		.pos = HK_PATH_MAX,
+	};
+	struct hk_path_result result = {};
+	__u32 zero = 0;
+	struct hk_path_scratch *scratch;
+
+	out[0] = '\0';
+	bpf_loop(HK_PATH_DEPTH_MAX, path__step, &walk, 0);
+
+	result.flags = walk.flags;
+	if (!walk.complete && !(walk.flags & (HK_PROC_PATH_TRUNCATED | HK_PROC_PATH_UNREADABLE)))
+		result.flags |= HK_PROC_PATH_TRUNCATED;
+
+	scratch = bpf_map_lookup_elem(&hk_path_scratch, &zero);
+	if (!scratch)
+		return result;
+
+	/* The root itself: "/". */
+	__u32 pos = walk.pos;
+
+	if (pos >= HK_PATH_MAX) {
+		pos = HK_PATH_MAX - 1;
+		scratch->buf[pos] = '/';
+	}
+
+	/* pos >= 1 here, so len <= HK_PATH_MAX - 1 and the NUL fits. */
+	__u32 len = HK_PATH_MAX - pos;
+
+	bpf_probe_read_kernel(out, len & HK_PATH_MASK, &scratch->buf[pos & HK_PATH_MASK]);
+	out[len & HK_PATH_MASK] = '\0';
+	result.len = len;
+	return result;
+}
+
+#endif

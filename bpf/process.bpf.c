@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Process tracking: keeps hk_proc_table current at exec, fork and exit. */
+#include "common.h"
+#include "areas.h"
+#include "process.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * sched_process_exec fires after the new image is committed (past the point of no
+ * return), once per successful exec, with bprm->file the file actually mapped: for a
+ * #! script that is the interpreter.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct hk_proc *proc = process__scratch();
+
+	if (!proc)
+		return 0;
+
+	proc->flags = 0;
+	proc->exec_id = bpf_ktime_get_boot_ns();
+	process__fill_identity(proc, task);
+	process__fill_exe(proc, task, BPF_CORE_READ(bprm, file));
+	process__fill_args(proc, task);
+
+	if (bpf_map_update_elem(&hk_proc_table, &proc->tgid, proc, BPF_ANY))
+		output__count(HK_COUNTER_PROC_TABLE_FULL);
+
+	exec__on_exec(proc);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct hk_proc *parent_entry;
+	struct hk_proc *proc;
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+
+	/* A new thread joins its group's entry. */
+	if (BPF_CORE_READ(child, pid) != child_tgid)
+		return 0;
+
+	proc = process__scratch();
+	if (!proc)
+		return 0;
+
+	/* The child runs the parent's image: inherit its executable and arguments. */
+	parent_entry = process__lookup(BPF_CORE_READ(parent, tgid));
+	if (parent_entry) {
+		bpf_probe_read_kernel(proc, sizeof(*proc), parent_entry);
+	} else {
+		/* The parent predates the table; read the image from the child's mm. */
+		proc->flags = HK_PROC_NO_EXEC_SEEN;
+		process__fill_exe(proc, child, BPF_CORE_READ(child, mm, exe_file));
+		process__fill_args(proc, child);
+	}
+	proc->exec_id = bpf_ktime_get_boot_ns();
+	process__fill_identity(proc, child);
+
+	if (bpf_map_update_elem(&hk_proc_table, &child_tgid, proc, BPF_ANY))
+		output__count(HK_COUNTER_PROC_TABLE_FULL);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_exit, struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+
+	/* do_exit() decrements signal->live before this tracepoint: zero means the last thread. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+
+	bpf_map_delete_elem(&hk_proc_table, &tgid);
+	return 0;
+}
