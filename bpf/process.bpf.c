@@ -3,6 +3,7 @@
 #include "common.h"
 #include "areas.h"
 #include "process.h"
+#include "rules.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -76,4 +77,16 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 
 	bpf_map_delete_elem(&hk_proc_table, &tgid);
 	return 0;
+}
+
+/*
+ * Never called: its signature puts every wire struct and enum into the object's BTF,
+ * where WireLayoutTest checks the Java mirrors against them. Types that are only
+ * cast to or used as constants would otherwise leave no trace there.
+ */
+__noinline int hk_wire_types(struct hk_detection *detection, enum hk_event_kind kind, enum hk_proc_flag flag,
+			     enum hk_parent_source source, enum hk_rule_id rule, enum hk_mode mode,
+			     enum hk_action action, enum hk_counter counter)
+{
+	return detection != 0 && kind + flag + source + rule + mode + action + counter > 0;
 }

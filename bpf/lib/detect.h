@@ -10,22 +10,41 @@
 
 #define SIGKILL 9
 
+/*
+ * The parent from the process table; for a parent that predates the table, read its
+ * executable from the task itself, so a detection always names its parent's program.
+ */
 static __always_inline void detect__fill_parent(struct hk_parent *parent, __u32 ppid)
 {
 	struct hk_proc *entry = process__lookup(ppid);
+	struct task_struct *task;
+	struct file *exe;
 
 	parent->tgid = ppid;
-	if (!entry) {
-		parent->found = 0;
-		parent->path_len = 0;
-		parent->path[0] = '\0';
+	parent->source = HK_PARENT_FROM_TABLE;
+	if (entry) {
+		parent->exec_id = entry->exec_id;
+		parent->flags = entry->flags;
+		parent->path_len = entry->path_len;
+		bpf_probe_read_kernel(parent->path, sizeof(parent->path), entry->path);
 		return;
 	}
-	parent->found = 1;
-	parent->exec_id = entry->exec_id;
-	parent->flags = entry->flags;
-	parent->path_len = entry->path_len;
-	bpf_probe_read_kernel(parent->path, sizeof(parent->path), entry->path);
+
+	task = (struct task_struct *)bpf_get_current_task_btf();
+	task = BPF_CORE_READ(task, real_parent);
+	exe = BPF_CORE_READ(task, mm, exe_file);
+	parent->source = HK_PARENT_NOT_FOUND;
+	parent->path_len = 0;
+	parent->path[0] = '\0';
+	if (!exe || BPF_CORE_READ(task, tgid) != ppid)
+		return;
+
+	struct hk_path_result built = process__exe_path(task, exe, parent->path);
+
+	parent->source = HK_PARENT_FROM_TASK;
+	parent->exec_id = BPF_CORE_READ(task, start_boottime);
+	parent->flags = built.flags | HK_PROC_NO_EXEC_SEEN;
+	parent->path_len = built.len;
 }
 
 /*

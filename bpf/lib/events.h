@@ -59,13 +59,19 @@ struct hk_proc {
 	char args[HK_ARGS_MAX];
 };
 
-/* The parent as recorded in the process table when the event was made. */
+enum hk_parent_source {
+	HK_PARENT_NOT_FOUND = 0,   /* no table entry and the task could not be read */
+	HK_PARENT_FROM_TABLE = 1,  /* the process table entry */
+	HK_PARENT_FROM_TASK = 2,   /* read from the parent task: it predates the table */
+};
+
+/* The parent of the acting process when the event was made. */
 struct hk_parent {
 	__u64 exec_id;
 	__u32 tgid;
 	__u32 flags;        /* enum hk_proc_flag */
 	__u16 path_len;
-	__u16 found;        /* 0 when the parent has no process table entry */
+	__u16 source;       /* enum hk_parent_source */
 	__u32 pad0;
 	char path[HK_PATH_MAX];
 };

@@ -107,12 +107,9 @@ static __always_inline bool process__is_deleted(struct dentry *dentry)
 	return (unhashed && !is_root) || BPF_CORE_READ(dentry, d_inode, i_nlink) == 0;
 }
 
-/* The executable: path as the process sees it (relative to its root), identity and flags. */
-static __always_inline void process__fill_exe(struct hk_proc *proc, struct task_struct *task, struct file *file)
+/* The path of file as task sees it: relative to the task's root, so a chroot or container sees its own view. */
+static __always_inline struct hk_path_result process__exe_path(struct task_struct *task, struct file *file, char *out)
 {
-	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
-	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
-	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct dentry *root_dentry = NULL;
 	struct vfsmount *root_mnt = NULL;
@@ -121,7 +118,15 @@ static __always_inline void process__fill_exe(struct hk_proc *proc, struct task_
 		root_dentry = BPF_CORE_READ(fs, root.dentry);
 		root_mnt = BPF_CORE_READ(fs, root.mnt);
 	}
-	struct hk_path_result built = path__build(dentry, vfsmnt, root_dentry, root_mnt, proc->path);
+	return path__build(BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), root_dentry, root_mnt, out);
+}
+
+/* The executable: path, identity and flags. */
+static __always_inline void process__fill_exe(struct hk_proc *proc, struct task_struct *task, struct file *file)
+{
+	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	struct hk_path_result built = process__exe_path(task, file, proc->path);
 
 	proc->path_len = built.len;
 	proc->flags |= built.flags;

@@ -58,7 +58,7 @@ public final class DetectionDecoder {
     private static final long A_TGID = offset("parent", "tgid");
     private static final long A_FLAGS = offset("parent", "flags");
     private static final long A_PATH_LEN = offset("parent", "path_len");
-    private static final long A_FOUND = offset("parent", "found");
+    private static final long A_SOURCE = offset("parent", "source");
     private static final long A_PATH = offset("parent", "path");
 
     private static final long DETECTION_BYTES = DETECTION.byteSize();
@@ -91,7 +91,7 @@ public final class DetectionDecoder {
         }
         ProcessInfo process = decodeProcess(record, record.get(JAVA_INT_UNALIGNED, PID));
         int parentPathLength = Short.toUnsignedInt(record.get(JAVA_SHORT_UNALIGNED, A_PATH_LEN));
-        boolean parentFound = record.get(JAVA_SHORT_UNALIGNED, A_FOUND) != 0;
+        boolean parentFound = record.get(JAVA_SHORT_UNALIGNED, A_SOURCE) != 0;
         ParentInfo parent = new ParentInfo(
                 record.get(JAVA_INT_UNALIGNED, A_TGID),
                 parentFound ? record.get(JAVA_LONG_UNALIGNED, A_EXEC_ID) : 0,

@@ -57,7 +57,7 @@ public final class WireLayouts {
             JAVA_INT.withName("tgid"),
             JAVA_INT.withName("flags"),
             JAVA_SHORT.withName("path_len"),
-            JAVA_SHORT.withName("found"),
+            JAVA_SHORT.withName("source"),
             JAVA_INT.withName("pad0"),
             MemoryLayout.sequenceLayout(PATH_MAX, JAVA_BYTE).withName("path")).withName("hk_parent");
 

@@ -1,0 +1,69 @@
+package dev.hauberk.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The daemon's settings, read from conf/hauberk.yaml. Every default lives here and
+ * nowhere else; conf/hauberk.yaml documents each key with this default and its
+ * consequence. Relative paths are resolved against the configuration file's directory.
+ *
+ * @param http          where the HTTP API listens
+ * @param journal       the detection journal's settings, passed to the journal verticle as JSON
+ * @param kernel        sizes of the kernel-side maps
+ * @param daemon        process-wide settings
+ * @param ruleModes     per-rule mode overrides by rule name, applied over each rule's default mode
+ */
+public record HauberkConfig(
+        Path source,
+        Http http,
+        JsonObject journal,
+        Kernel kernel,
+        Daemon daemon,
+        Map<String, String> ruleModes) {
+
+    public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    public static final int DEFAULT_HTTP_PORT = 7450;
+    public static final String DEFAULT_JOURNAL_DIRECTORY = "/var/lib/hauberk/journal";
+    public static final long DEFAULT_RING_BUFFER_BYTES = 8L << 20;
+    public static final long DEFAULT_PROCESS_TABLE_ENTRIES = 65_536;
+    public static final int DEFAULT_HANDOFF_RECORDS = 65_536;
+    public static final String DEFAULT_LOCK_FILE = "/run/hauberk/hauberk.lock";
+    public static final String DEFAULT_RULES_DIRECTORY = "rules";
+    public static final String DEFAULT_VERTICLES_DIRECTORY = "../verticles";
+    public static final String DEFAULT_BPFFS = "/sys/fs/bpf";
+
+    /** HTTP listener. */
+    public record Http(String host, int port) {
+    }
+
+    /**
+     * Kernel-side sizes.
+     *
+     * @param ringBufferBytes     size of the detection ring buffer, a power of two of at least one page
+     * @param processTableEntries maximum live processes tracked; more are counted as lost
+     */
+    public record Kernel(long ringBufferBytes, long processTableEntries) {
+    }
+
+    /**
+     * Process-wide settings.
+     *
+     * @param lockFile            held while the daemon runs, so a second instance refuses to start
+     * @param rulesDirectory      the rule catalogue, one or more *.yaml files
+     * @param verticlesDirectory  one deployment descriptor (*.json) per verticle
+     * @param handoffRecords      records the ring reader may queue for the event loop before dropping
+     * @param hostName            the host name in detections; empty means the kernel's host name
+     */
+    public record Daemon(
+            Path lockFile,
+            Path rulesDirectory,
+            Path verticlesDirectory,
+            int handoffRecords,
+            String hostName) {
+    }
+
+    static final Set<String> TOP_LEVEL_KEYS = Set.of("http", "journal", "kernel", "daemon", "rule_modes");
+}
