@@ -80,13 +80,22 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 }
 
 /*
- * Never called: its signature puts every wire struct and enum into the object's BTF,
- * where WireLayoutTest checks the Java mirrors against them. Types that are only
- * cast to or used as constants would otherwise leave no trace there.
+ * Never called: its parameter type puts every wire struct and enum into the object's
+ * BTF, where WireLayoutTest checks the Java mirrors against them. Types that are only
+ * cast to, or used as constants, would otherwise leave no trace there.
  */
-__noinline int hk_wire_types(struct hk_detection *detection, enum hk_event_kind kind, enum hk_proc_flag flag,
-			     enum hk_parent_source source, enum hk_rule_id rule, enum hk_mode mode,
-			     enum hk_action action, enum hk_counter counter)
+struct hk_wire_types {
+	struct hk_detection detection;
+	enum hk_event_kind kind;
+	enum hk_proc_flag proc_flag;
+	enum hk_parent_source parent_source;
+	enum hk_rule_id rule;
+	enum hk_mode mode;
+	enum hk_action action;
+	enum hk_counter counter;
+};
+
+__noinline int hk_wire_types(struct hk_wire_types *types)
 {
-	return detection != 0 && kind + flag + source + rule + mode + action + counter > 0;
+	return types != 0;
 }

@@ -1,0 +1,154 @@
+package dev.hauberk;
+
+import dev.hauberk.bpf.BpfException;
+import dev.hauberk.config.ConfigException;
+import dev.hauberk.config.ConfigLoader;
+import dev.hauberk.config.HauberkConfig;
+import dev.hauberk.context.HostName;
+import dev.hauberk.kernel.Preflight;
+import dev.hauberk.rules.RuleCatalog;
+import dev.hauberk.rules.RuleMode;
+import dev.hauberk.verticle.Daemon;
+import dev.hauberk.verticle.DaemonContext;
+import dev.hauberk.verticle.VerticleDescriptor;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's entry point: java -jar hauberk.jar [--config FILE].
+ *
+ * <p>Exit status: 0 after a clean shutdown, 1 when the host cannot run Hauberk or a
+ * component fails to start, 2 for a usage or configuration error. Every failure is
+ * reported as one line naming the cause and the fix.
+ */
+public final class Main {
+
+    public static final String DEFAULT_CONFIG = "conf/hauberk.yaml";
+    private static final int EXIT_FAILURE = 1;
+    private static final int EXIT_USAGE = 2;
+    private static final long SHUTDOWN_TIMEOUT_SECONDS = 20;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        Logger log = LoggerFactory.getLogger(Main.class);
+
+        Path configFile = Path.of(DEFAULT_CONFIG);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> {
+                    if (i + 1 >= args.length) {
+                        exit(log, EXIT_USAGE, "--config needs a file name");
+                    }
+                    configFile = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> {
+                    System.out.println("usage: java -jar hauberk.jar [--config FILE]   (default " + DEFAULT_CONFIG + ")");
+                    return;
+                }
+                default -> exit(log, EXIT_USAGE, "unknown argument '" + args[i] + "'; usage: java -jar hauberk.jar [--config FILE]");
+            }
+        }
+
+        // Before reading any file: an unprivileged user learns first that only root can run it.
+        Optional<String> problem = Preflight.firstProblem();
+        if (problem.isPresent()) {
+            exit(log, EXIT_FAILURE, problem.get());
+        }
+
+        HauberkConfig config;
+        RuleCatalog catalog;
+        Map<Integer, RuleMode> modes;
+        List<VerticleDescriptor> descriptors;
+        try {
+            config = ConfigLoader.load(configFile);
+            catalog = RuleCatalog.load(config.daemon().rulesDirectory());
+            modes = catalog.modes(config.ruleModes(), config.source().toString());
+            descriptors = VerticleDescriptor.loadAll(config.daemon().verticlesDirectory());
+        } catch (ConfigException e) {
+            exit(log, EXIT_USAGE, e.getMessage());
+            return;
+        }
+
+        InstanceLock lock;
+        try {
+            lock = InstanceLock.acquire(config.daemon().lockFile());
+        } catch (InstanceLock.LockedException e) {
+            exit(log, EXIT_FAILURE, e.getMessage());
+            return;
+        } catch (IOException e) {
+            exit(log, EXIT_FAILURE, "cannot take the instance lock " + config.daemon().lockFile() + ": " + e.getMessage());
+            return;
+        }
+
+        String host = HostName.resolve(config.daemon().hostName());
+        DaemonContext context = new DaemonContext(config, catalog, modes, host);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        if (!vertx.isNativeTransportEnabled()) {
+            log.warn("Netty native epoll transport unavailable ({}); using NIO", vertx.unavailableNativeTransportCause());
+        }
+        Daemon daemon = new Daemon(vertx, context);
+        CountDownLatch stopped = new CountDownLatch(1);
+
+        try {
+            daemon.deploy(descriptors).toCompletionStage().toCompletableFuture().get();
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            logVerifierLog(log, cause);
+            shutdown(log, daemon, vertx, lock);
+            exit(log, EXIT_FAILURE, cause.getMessage());
+        }
+        log.info("Hauberk started on {}: {} rules, API on http://{}:{}/api/v1/", host, catalog.rules().size(),
+                config.http().host(), config.http().port());
+
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("hauberk-shutdown").unstarted(() -> {
+            log.info("shutting down");
+            shutdown(log, daemon, vertx, lock);
+            stopped.countDown();
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void shutdown(Logger log, Daemon daemon, Vertx vertx, InstanceLock lock) {
+        try {
+            daemon.undeploy().eventually(vertx::close).toCompletionStage().toCompletableFuture()
+                    .get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("shutdown did not complete cleanly: {}", e.toString());
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("releasing {} failed: {}", lock.path(), e.getMessage());
+        }
+    }
+
+    private static void logVerifierLog(Logger log, Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof BpfException bpf && !bpf.verifierLog().isEmpty()) {
+                log.error("libbpf output for the failed load:\n{}", bpf.verifierLog());
+                return;
+            }
+        }
+    }
+
+    private static void exit(Logger log, int status, String message) {
+        log.error(message);
+        System.exit(status);
+    }
+}

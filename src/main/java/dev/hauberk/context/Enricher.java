@@ -1,0 +1,43 @@
+package dev.hauberk.context;
+
+import dev.hauberk.event.Detection;
+import dev.hauberk.event.KernelDetection;
+import dev.hauberk.event.RuleRef;
+import dev.hauberk.rules.Rule;
+import dev.hauberk.rules.RuleCatalog;
+import dev.hauberk.rules.RuleMode;
+import java.util.UUID;
+
+/** Turns a decoded kernel detection into a {@link Detection}: rule metadata, host, wall-clock time, id. */
+public final class Enricher {
+
+    private final RuleCatalog catalog;
+    private final String host;
+    private final BootClock clock;
+
+    public Enricher(RuleCatalog catalog, String host, BootClock clock) {
+        this.catalog = catalog;
+        this.host = host;
+        this.clock = clock;
+    }
+
+    public Detection enrich(KernelDetection raw) {
+        RuleRef rule = catalog.byId(raw.ruleId())
+                .map(Enricher::ref)
+                // The object knows a rule the catalogue lacks: report it rather than drop it.
+                .orElseGet(() -> new RuleRef(raw.ruleId(), "unknown-rule-" + raw.ruleId(), "other", "high"));
+        return new Detection(
+                UUID.randomUUID().toString(),
+                clock.toInstant(raw.timeNs()),
+                host,
+                rule,
+                RuleMode.fromCode(raw.mode()),
+                raw.action(),
+                raw.process(),
+                raw.parent());
+    }
+
+    private static RuleRef ref(Rule rule) {
+        return new RuleRef(rule.id(), rule.name(), rule.category(), rule.severity());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.hauberk.verticle;
+
+import dev.hauberk.Addresses;
+import dev.hauberk.config.HauberkConfig;
+import dev.hauberk.kernel.Preflight;
+import dev.hauberk.rules.Rule;
+import dev.hauberk.rules.RuleMode;
+import dev.hauberk.sensor.KernelCounter;
+import dev.hauberk.sensor.Sensor;
+import dev.hauberk.sensor.SensorOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the BPF object and owns it. Deployed as a worker: every libbpf call is a system
+ * call that may block, and none may run on an event loop.
+ */
+public final class SensorVerticle extends VerticleBase implements SingleInstance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SensorVerticle.class);
+
+    private final DaemonContext context;
+    private Sensor sensor;
+
+    public SensorVerticle(DaemonContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Future<?> start() throws Exception {
+        HauberkConfig.Kernel kernel = context.config().kernel();
+        sensor = Sensor.start(Sensor.bundledObject(),
+                new SensorOptions(kernel.ringBufferBytes(), kernel.processTableEntries(), context.initialModes()));
+        context.publishSensor(sensor);
+        LOG.info("sensor loaded on kernel {}: {} programs attached, ring buffer {} bytes, process table {} entries",
+                Preflight.kernelRelease(), sensor.attachedPrograms(), kernel.ringBufferBytes(), kernel.processTableEntries());
+        for (Map.Entry<Integer, RuleMode> mode : context.initialModes().entrySet()) {
+            String name = context.catalog().byId(mode.getKey()).map(Rule::name).orElse("?");
+            LOG.info("rule {} ({}) mode {}", mode.getKey(), name, mode.getValue().jsonName());
+        }
+
+        vertx.eventBus().consumer(Addresses.SENSOR_STATS, this::stats);
+        vertx.eventBus().consumer(Addresses.RULES_LIST, this::rules);
+        return Future.succeededFuture();
+    }
+
+    private void stats(Message<Object> message) {
+        try {
+            JsonObject counters = new JsonObject();
+            for (Map.Entry<KernelCounter, Long> counter : sensor.counters().entrySet()) {
+                counters.put(counter.getKey().jsonName(), counter.getValue());
+            }
+            message.reply(new JsonObject()
+                    .put("kernel", Preflight.kernelRelease())
+                    .put("attachedPrograms", sensor.attachedPrograms())
+                    .put("counters", counters));
+        } catch (Exception e) {
+            message.fail(500, "reading kernel counters failed: " + e.getMessage());
+        }
+    }
+
+    private void rules(Message<Object> message) {
+        try {
+            JsonArray rules = new JsonArray();
+            for (Rule rule : context.catalog().rules()) {
+                rules.add(new JsonObject()
+                        .put("id", rule.id())
+                        .put("name", rule.name())
+                        .put("category", rule.category())
+                        .put("severity", rule.severity())
+                        .put("mitre", new JsonArray(rule.mitre().stream().map(Object.class::cast).toList()))
+                        .put("mode", sensor.mode(rule.id()).jsonName())
+                        .put("description", rule.description()));
+            }
+            message.reply(rules);
+        } catch (Exception e) {
+            message.fail(500, "reading rule modes from the kernel failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (sensor != null) {
+            sensor.close();
+            LOG.info("sensor unloaded: programs detached");
+        }
+        return Future.succeededFuture();
+    }
+}
