@@ -6,19 +6,22 @@ import dev.hauberk.event.RuleRef;
 import dev.hauberk.rules.Rule;
 import dev.hauberk.rules.RuleCatalog;
 import dev.hauberk.rules.RuleMode;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.function.LongFunction;
 
 /** Turns a decoded kernel detection into a {@link Detection}: rule metadata, host, wall-clock time, id. */
 public final class Enricher {
 
     private final RuleCatalog catalog;
     private final String host;
-    private final BootClock clock;
+    private final LongFunction<Instant> bootToWallClock;
 
-    public Enricher(RuleCatalog catalog, String host, BootClock clock) {
+    /** bootToWallClock converts the kernel's boot-time nanoseconds, as {@link BootClock#toInstant} does. */
+    public Enricher(RuleCatalog catalog, String host, LongFunction<Instant> bootToWallClock) {
         this.catalog = catalog;
         this.host = host;
-        this.clock = clock;
+        this.bootToWallClock = bootToWallClock;
     }
 
     public Detection enrich(KernelDetection raw) {
@@ -28,7 +31,7 @@ public final class Enricher {
                 .orElseGet(() -> new RuleRef(raw.ruleId(), "unknown-rule-" + raw.ruleId(), "other", "high"));
         return new Detection(
                 UUID.randomUUID().toString(),
-                clock.toInstant(raw.timeNs()),
+                bootToWallClock.apply(raw.timeNs()),
                 host,
                 rule,
                 RuleMode.fromCode(raw.mode()),

@@ -43,7 +43,7 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
     public Future<?> start() throws Exception {
         Sensor sensor = daemon.sensor().orElseThrow(() ->
                 new IllegalStateException("the sensor is not loaded: deploy SensorVerticle before RingVerticle"));
-        enricher = new Enricher(daemon.catalog(), daemon.host(), daemon.clock());
+        enricher = new Enricher(daemon.catalog(), daemon.host(), daemon.clock()::toInstant);
         Context loop = context;
         RingBufferReader ring = RingBufferReader.open(sensor.ringBufferFd(), sensor.ringBufferBytes());
         reader = new RingReaderThread(ring, daemon.config().daemon().handoffRecords(),
