@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Syscall load for the ring reader benchmark: waits for one byte on stdin (the
+ * consumer sends it once the BPF program is attached), then calls getppid() in a
+ * loop for DURATION_MS milliseconds. Each call makes ringbench.bpf.c submit a batch.
+ *
+ *   producer DURATION_MS
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Calls between two clock reads. clock_gettime runs in the vDSO, so it makes no syscall and no records. */
+#define CALLS_PER_CLOCK_READ 256
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	char start;
+	char *end;
+	long duration_ms;
+	long long deadline_ns;
+	ssize_t got;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s DURATION_MS\n", argv[0]);
+		return 2;
+	}
+	duration_ms = strtol(argv[1], &end, 10);
+	if (*end != '\0' || duration_ms <= 0) {
+		fprintf(stderr, "producer: invalid DURATION_MS '%s': expected a positive integer\n", argv[1]);
+		return 2;
+	}
+
+	do {
+		got = read(STDIN_FILENO, &start, 1);
+	} while (got < 0 && errno == EINTR);
+	if (got != 1) {
+		fprintf(stderr, "producer: stdin closed before the start byte arrived (%s)\n",
+			got < 0 ? strerror(errno) : "end of file");
+		return 1;
+	}
+
+	/* syscall(2), not the libc wrapper, so that every call enters the kernel. */
+	deadline_ns = now_ns() + duration_ms * 1000000LL;
+	while (now_ns() < deadline_ns) {
+		for (int i = 0; i < CALLS_PER_CLOCK_READ; i++)
+			syscall(SYS_getppid);
+	}
+	return 0;
+}
