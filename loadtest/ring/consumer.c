@@ -50,6 +50,8 @@ struct consumer_state {
 	long long warmup_end_ns;
 	__u64 consumed;
 	__u64 checksum;
+	/* ring_buffer__poll calls over the whole run: few records per poll means the consumer kept up. */
+	__u64 polls;
 	/* Set once, by the first clock check after the warm-up. */
 	bool window_open;
 	long long window_start_ns;
@@ -324,6 +326,7 @@ static int consume_until_done(struct ring_buffer *ring, struct consumer_state *s
 
 	do {
 		delivered = ring_buffer__poll(ring, POLL_TIMEOUT_MS);
+		state->polls++;
 		if (delivered < 0 && delivered != -EINTR) {
 			fprintf(stderr, "consumer: ring_buffer__poll failed: %s\n", strerror(-delivered));
 			return -1;
@@ -376,10 +379,11 @@ static int report(const struct consumer_state *state, const struct options *opti
 	records = state->consumed - state->window_start_consumed;
 	seconds = (last_record_ns - state->window_start_ns) / 1e9;
 	printf("result consumer=c record_bytes=%u copy=%d records=%llu seconds=%.3f records_per_s=%.0f "
-	       "submitted=%llu reserve_failed=%llu checksum=%llu\n",
+	       "submitted=%llu reserve_failed=%llu records_per_poll=%.1f checksum=%llu\n",
 	       options->record_bytes, options->copy, (unsigned long long)records, seconds, records / seconds,
 	       (unsigned long long)(end.submitted - state->window_start_counters.submitted),
 	       (unsigned long long)(end.reserve_failed - state->window_start_counters.reserve_failed),
+	       state->polls ? (double)state->consumed / state->polls : 0.0,
 	       (unsigned long long)state->checksum);
 	return 0;
 }

@@ -145,7 +145,9 @@ public final class RingBench {
         }
 
         long lastRecordNanos = 0;
+        long polls = 0;
         do {
+            polls++;
             if (reader.poll(POLL_TIMEOUT_MILLIS, tally) > 0) {
                 lastRecordNanos = System.nanoTime();
             }
@@ -163,10 +165,12 @@ public final class RingBench {
         if (!tally.windowOpen()) {
             throw new IllegalStateException("no measurement window: too few records after the warm-up");
         }
-        report(counters, tally, windowStartCounters, lastRecordNanos);
+        report(counters, tally, windowStartCounters, lastRecordNanos, polls);
     }
 
-    private void report(BpfMap counters, RecordTally tally, long[] windowStart, long lastRecordNanos) throws BpfException {
+    /** Prints the result line; polls counts the whole run, so few records per poll means the reader kept up. */
+    private void report(BpfMap counters, RecordTally tally, long[] windowStart, long lastRecordNanos, long polls)
+            throws BpfException {
         long[] end = new long[2];
         readCounters(counters, end);
         // Both counts cover the whole run, warm-up included, and every submitted record must arrive.
@@ -178,10 +182,11 @@ public final class RingBench {
         long records = tally.consumed() - tally.windowStartConsumed();
         double seconds = (lastRecordNanos - tally.windowStartNanos()) / 1e9;
         System.out.printf(Locale.ROOT, "result consumer=java record_bytes=%d copy=%d records=%d seconds=%.3f records_per_s=%.0f "
-                        + "submitted=%d reserve_failed=%d checksum=%d%n",
+                        + "submitted=%d reserve_failed=%d records_per_poll=%.1f checksum=%d%n",
                 options.recordBytes(), options.copy() ? 1 : 0, records, seconds, records / seconds,
                 end[COUNTER_SUBMITTED] - windowStart[COUNTER_SUBMITTED],
-                end[COUNTER_RESERVE_FAILED] - windowStart[COUNTER_RESERVE_FAILED], tally.checksum());
+                end[COUNTER_RESERVE_FAILED] - windowStart[COUNTER_RESERVE_FAILED], (double) tally.consumed() / polls,
+                tally.checksum());
     }
 
     /** Sums the per-CPU counters of ringbench_counters into sums, indexed by enum ringbench_counter. */
