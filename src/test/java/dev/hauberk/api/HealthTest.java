@@ -1,0 +1,80 @@
+package dev.hauberk.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HealthTest {
+
+    @TempDir
+    Path temp;
+
+    private ApiFixture api;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new ApiFixture(temp.resolve("journal"), new JsonObject());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        api.close();
+    }
+
+    @Test
+    void healthIsOkWhenAllComponentsReply() throws Exception {
+        api.registerComponents(true);
+        api.append(1);
+        api.append(2);
+
+        HttpResponse<Buffer> response = api.get("/api/v1/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonObject health = response.bodyAsJsonObject();
+        assertThat(health.getString("status")).isEqualTo("ok");
+        assertThat(health.getLong("uptimeSeconds")).isNotNegative();
+        assertThat(health.getJsonObject("sensor").getInteger("programsAttached")).isEqualTo(12);
+        assertThat(health.getJsonObject("sensor").getString("status")).isEqualTo("ok");
+        assertThat(health.getJsonObject("ring").getInteger("records")).isEqualTo(42);
+        assertThat(health.getJsonObject("journal").getLong("lastSeq")).isEqualTo(2);
+        assertThat(health.getJsonObject("journal").getString("fsync")).isEqualTo("interval");
+        assertThat(health.getJsonObject("websocket"))
+                .isEqualTo(new JsonObject().put("clients", 0).put("droppedFrames", 0L));
+    }
+
+    @Test
+    void missingComponentMakesHealthDegraded() throws Exception {
+        api.registerComponents(false);
+
+        JsonObject health = api.get("/api/v1/health").bodyAsJsonObject();
+
+        assertThat(health.getString("status")).isEqualTo("degraded");
+        JsonObject ring = health.getJsonObject("ring");
+        assertThat(ring.getString("status")).isEqualTo("unavailable");
+        assertThat(ring.getString("error")).contains("no handler").contains("hauberk.ring.stats");
+        assertThat(health.getJsonObject("sensor").getString("status")).isEqualTo("ok");
+        assertThat(health.getJsonObject("journal").getString("status")).isEqualTo("ok");
+    }
+
+    @Test
+    void silentComponentTimesOutAsUnavailable() throws Exception {
+        api.registerComponents(false);
+        api.registerSilentRing();
+
+        long started = System.nanoTime();
+        JsonObject health = api.get("/api/v1/health").bodyAsJsonObject();
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(health.getString("status")).isEqualTo("degraded");
+        assertThat(health.getJsonObject("ring").getString("status")).isEqualTo("unavailable");
+        assertThat(health.getJsonObject("ring").getString("error")).contains("within 2000 ms");
+        assertThat(elapsedMs).isBetween(HttpVerticle.HEALTH_TIMEOUT_MS - 100, HttpVerticle.HEALTH_TIMEOUT_MS + 5_000);
+    }
+}
