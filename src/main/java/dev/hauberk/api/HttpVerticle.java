@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API and the WebSocket stream, on an event loop. Deploy one instance: each instance
- * counts its own WebSocket clients for the health endpoint.
+ * The HTTP API and the WebSocket stream, on an event loop. Several instances share the port
+ * and the WebSocket counters, so raising the instance count spreads connections over event loops.
  *
  * <ul>
  * <li>{@code GET /api/v1/detections}: {@link DetectionsHandler}
@@ -59,7 +59,7 @@ public final class HttpVerticle extends VerticleBase {
 
     private Router router() {
         EventBus eventBus = vertx.eventBus();
-        StreamHandler stream = new StreamHandler(eventBus, JOURNAL_TIMEOUT_MS);
+        StreamHandler stream = new StreamHandler(eventBus, JOURNAL_TIMEOUT_MS, StreamCounters.shared(vertx));
         Router router = Router.router(vertx);
         router.get("/api/v1/detections").handler(new DetectionsHandler(eventBus, JOURNAL_TIMEOUT_MS));
         router.get("/api/v1/rules").handler(new RulesHandler(eventBus, RULES_TIMEOUT_MS));

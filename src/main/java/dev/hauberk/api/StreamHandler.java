@@ -20,11 +20,12 @@ final class StreamHandler implements Handler<RoutingContext> {
 
     private final EventBus eventBus;
     private final long journalTimeoutMs;
-    private final StreamCounters counters = new StreamCounters();
+    private final StreamCounters counters;
 
-    StreamHandler(EventBus eventBus, long journalTimeoutMs) {
+    StreamHandler(EventBus eventBus, long journalTimeoutMs, StreamCounters counters) {
         this.eventBus = eventBus;
         this.journalTimeoutMs = journalTimeoutMs;
+        this.counters = counters;
     }
 
     @Override

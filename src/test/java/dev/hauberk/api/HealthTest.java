@@ -2,10 +2,17 @@ package dev.hauberk.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,5 +83,37 @@ class HealthTest {
         assertThat(health.getJsonObject("ring").getString("status")).isEqualTo("unavailable");
         assertThat(health.getJsonObject("ring").getString("error")).contains("within 2000 ms");
         assertThat(elapsedMs).isBetween(HttpVerticle.HEALTH_TIMEOUT_MS - 100, HttpVerticle.HEALTH_TIMEOUT_MS + 5_000);
+    }
+
+    @Test
+    void instancesShareWebSocketCounters() throws Exception {
+        List<HttpVerticle> instances = new CopyOnWriteArrayList<>();
+        // Port 0 would give each instance a port of its own, so take a free port and share it.
+        int freePort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            freePort = probe.getLocalPort();
+        }
+        JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", freePort);
+        ApiFixture.await(api.vertx.deployVerticle(() -> {
+            HttpVerticle instance = new HttpVerticle();
+            instances.add(instance);
+            return instance;
+        }, new DeploymentOptions().setInstances(2).setConfig(config)));
+        int port = instances.getFirst().actualPort();
+        assertThat(port).isEqualTo(freePort);
+        WebSocketClient webSockets = api.vertx.createWebSocketClient();
+
+        // The shared server hands connections to the two instances in turn.
+        WebSocket first = ApiFixture.await(webSockets.connect(port, "127.0.0.1", "/api/v1/stream"));
+        WebSocket second = ApiFixture.await(webSockets.connect(port, "127.0.0.1", "/api/v1/stream"));
+        JsonObject websocket = ApiFixture.await(api.client.get(port, "127.0.0.1", "/api/v1/health").send())
+                .bodyAsJsonObject().getJsonObject("websocket");
+
+        assertThat(instances).hasSize(2);
+        assertThat(instances.get(1).actualPort()).isEqualTo(port);
+        assertThat(websocket.getInteger("clients")).isEqualTo(2);
+        ApiFixture.await(first.close());
+        ApiFixture.await(second.close());
+        ApiFixture.await(webSockets.close());
     }
 }
