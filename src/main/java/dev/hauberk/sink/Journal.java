@@ -5,6 +5,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -53,6 +55,8 @@ import org.slf4j.LoggerFactory;
  * power failure cannot leave only empty files and restart the seqs from 1.
  *
  * <p>Not thread-safe: the {@link JournalVerticle} calls every method from its one worker context.
+ * An exclusive lock on {@value #LOCK_FILE_NAME} in the directory keeps a second journal, in this
+ * process or another, from writing the same files.
  */
 public final class Journal implements Closeable {
 
@@ -64,6 +68,9 @@ public final class Journal implements Closeable {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
     private static final byte[] NEWLINE = {'\n'};
 
+    /** Name of the lock file in the journal directory; it is not a journal file. */
+    public static final String LOCK_FILE_NAME = "journal.lock";
+
     private final JournalOptions options;
     /** The journal files, oldest first; the last one is appended to. */
     private final List<JournalSegment> segments = new ArrayList<>();
@@ -71,6 +78,7 @@ public final class Journal implements Closeable {
     private final JournalScanner scanner = new JournalScanner();
     private final RateLimiter errorLogLimiter = new RateLimiter(Duration.ofSeconds(10));
 
+    private FileChannel lockChannel;
     private FileChannel current;
     private long lastSeq;
     /** The current file ends in a cut line, so the next append starts with a newline. */
@@ -111,6 +119,7 @@ public final class Journal implements Closeable {
                 throw new IOException("cannot create journal directory " + directory + ": " + IoErrors.describe(e), e);
             }
         }
+        lockDirectory(directory);
         segments.addAll(listSegments(directory));
         deleteOldestFiles();
 
@@ -129,6 +138,27 @@ public final class Journal implements Closeable {
         loadRecentDetections();
         LOG.info("Opened journal {}: files={} bytes={} lastSeq={} fsync={}", directory, segments.size(),
                 totalBytes(), lastSeq, options.fsync().configName());
+    }
+
+    /** Takes the directory's lock for the life of this journal; the lock is released by close() or process exit. */
+    private void lockDirectory(Path directory) throws IOException {
+        Path lockFile = directory.resolve(LOCK_FILE_NAME);
+        try {
+            lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    FILE_MODE);
+        } catch (IOException e) {
+            throw new IOException("cannot open journal lock file " + lockFile + ": " + IoErrors.describe(e), e);
+        }
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new IOException("journal directory " + directory + " is in use by another journal (" + lockFile
+                    + " is locked); run one journal per directory");
+        }
     }
 
     private List<JournalSegment> listSegments(Path directory) throws IOException {
@@ -471,20 +501,27 @@ public final class Journal implements Closeable {
         }
     }
 
-    /** Forces unsynced appends to disk (unless the policy is never) and closes the current file. */
+    /** Forces unsynced appends to disk (unless the policy is never), closes the current file and releases the lock. */
     @Override
     public void close() throws IOException {
-        if (current == null) {
-            return;
-        }
         try {
-            if (unsynced && options.fsync() != FsyncPolicy.NEVER) {
+            if (current != null && unsynced && options.fsync() != FsyncPolicy.NEVER) {
                 current.force(false);
                 unsynced = false;
             }
         } finally {
-            current.close();
-            current = null;
+            try {
+                if (current != null) {
+                    current.close();
+                    current = null;
+                }
+            } finally {
+                if (lockChannel != null) {
+                    // Closing the channel releases the lock.
+                    lockChannel.close();
+                    lockChannel = null;
+                }
+            }
         }
     }
 

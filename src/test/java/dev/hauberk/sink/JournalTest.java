@@ -339,4 +339,20 @@ class JournalTest {
         assertThat(notes).exists();
         assertThat(names).containsExactly("detections-000005.jsonl");
     }
+
+    @Test
+    void secondJournalOnSameDirectoryIsRejected() throws IOException {
+        try (Journal first = Journal.open(JournalOptions.defaults(directory))) {
+            first.append(TestDetections.detection(1));
+
+            assertThatThrownBy(() -> Journal.open(JournalOptions.defaults(directory)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("in use by another journal")
+                    .hasMessageContaining(directory.resolve(Journal.LOCK_FILE_NAME).toString());
+        }
+
+        try (Journal reopened = Journal.open(JournalOptions.defaults(directory))) {
+            assertThat(reopened.lastSeq()).isEqualTo(1);
+        }
+    }
 }
