@@ -35,6 +35,7 @@ struct options {
 	__u32 ring_bytes;
 	long warmup_ms;
 	long duration_ms;
+	long producer_cpu; /* -1: not pinned */
 	bool copy;
 };
 
@@ -80,7 +81,7 @@ static void usage(const char *program)
 {
 	fprintf(stderr,
 		"usage: %s --object FILE --producer FILE --record-bytes N --records-per-syscall N\n"
-		"          --ring-bytes N --warmup-ms N --duration-ms N [--copy]\n",
+		"          --ring-bytes N --warmup-ms N --duration-ms N [--producer-cpu N] [--copy]\n",
 		program);
 }
 
@@ -107,6 +108,7 @@ static bool parse_options(int argc, char **argv, struct options *options)
 		{ "ring-bytes", required_argument, NULL, 'r' },
 		{ "warmup-ms", required_argument, NULL, 'w' },
 		{ "duration-ms", required_argument, NULL, 'd' },
+		{ "producer-cpu", required_argument, NULL, 'u' },
 		{ "copy", no_argument, NULL, 'c' },
 		{ 0 },
 	};
@@ -146,6 +148,10 @@ static bool parse_options(int argc, char **argv, struct options *options)
 			break;
 		case 'd':
 			if (!parse_long("duration-ms", optarg, 1, 600000, &options->duration_ms))
+				return false;
+			break;
+		case 'u':
+			if (!parse_long("producer-cpu", optarg, 0, 1023, &options->producer_cpu))
 				return false;
 			break;
 		case 'c':
@@ -214,10 +220,12 @@ static int handle_record(void *ctx, void *data, size_t size)
 static pid_t start_producer(const struct options *options, int *start_fd)
 {
 	char duration[32];
+	char cpu[32];
 	int fds[2];
 	pid_t pid;
 
 	snprintf(duration, sizeof(duration), "%ld", options->warmup_ms + options->duration_ms);
+	snprintf(cpu, sizeof(cpu), "%ld", options->producer_cpu);
 	if (pipe(fds) != 0) {
 		fprintf(stderr, "consumer: pipe failed: %s\n", strerror(errno));
 		return -1;
@@ -233,7 +241,10 @@ static pid_t start_producer(const struct options *options, int *start_fd)
 		dup2(fds[0], STDIN_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		execl(options->producer_path, options->producer_path, duration, (char *)NULL);
+		if (options->producer_cpu >= 0)
+			execl(options->producer_path, options->producer_path, duration, cpu, (char *)NULL);
+		else
+			execl(options->producer_path, options->producer_path, duration, (char *)NULL);
 		fprintf(stderr, "consumer: exec %s failed: %s\n", options->producer_path, strerror(errno));
 		_exit(127);
 	}
@@ -390,7 +401,7 @@ static int report(const struct consumer_state *state, const struct options *opti
 
 int main(int argc, char **argv)
 {
-	struct options options = { .warmup_ms = 1000 };
+	struct options options = { .warmup_ms = 1000, .producer_cpu = -1 };
 	static struct consumer_state state;
 	struct ring_buffer *ring = NULL;
 	struct bpf_object *object = NULL;

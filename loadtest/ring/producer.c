@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Syscall load for the ring reader benchmark: waits for one byte on stdin (the
- * consumer sends it once the BPF program is attached), then calls getppid() in a
- * loop for DURATION_MS milliseconds. Each call makes ringbench.bpf.c submit a batch.
+ * Syscall load for the ring reader benchmark: pins itself to CPU when given one,
+ * waits for one byte on stdin (the consumer sends it once the BPF program is
+ * attached), then calls getppid() in a loop for DURATION_MS milliseconds. Each call
+ * makes ringbench.bpf.c submit a batch.
  *
- *   producer DURATION_MS
+ *   producer DURATION_MS [CPU]
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,25 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static int pin_to_cpu(const char *text)
+{
+	cpu_set_t cpus;
+	char *end;
+	long cpu = strtol(text, &end, 10);
+
+	if (*end != '\0' || cpu < 0 || cpu >= CPU_SETSIZE) {
+		fprintf(stderr, "producer: invalid CPU '%s': expected a CPU number\n", text);
+		return -1;
+	}
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus) != 0) {
+		fprintf(stderr, "producer: sched_setaffinity to CPU %ld failed: %s\n", cpu, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char start;
@@ -34,8 +55,8 @@ int main(int argc, char **argv)
 	long long deadline_ns;
 	ssize_t got;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DURATION_MS\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s DURATION_MS [CPU]\n", argv[0]);
 		return 2;
 	}
 	duration_ms = strtol(argv[1], &end, 10);
@@ -43,6 +64,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "producer: invalid DURATION_MS '%s': expected a positive integer\n", argv[1]);
 		return 2;
 	}
+	if (argc == 3 && pin_to_cpu(argv[2]) != 0)
+		return 2;
 
 	do {
 		got = read(STDIN_FILENO, &start, 1);

@@ -10,13 +10,14 @@ import java.nio.file.Path;
  * @param ringBytes         size of the ring buffer map, a power of two
  * @param warmupMillis      producer time before the measurement window opens
  * @param durationMillis    producer time after the warm-up
+ * @param producerCpu       CPU the producer pins itself to, or -1 to leave it unpinned
  * @param copy              whether each record is copied out of the ring, as the daemon does
  */
 record BenchOptions(Path object, Path producer, int recordBytes, int recordsPerSyscall, int ringBytes,
-                    long warmupMillis, long durationMillis, boolean copy) {
+                    long warmupMillis, long durationMillis, int producerCpu, boolean copy) {
 
     static final String USAGE = "usage: RingBench --object FILE --producer FILE --record-bytes N --records-per-syscall N\n"
-            + "          --ring-bytes N --warmup-ms N --duration-ms N [--copy]";
+            + "          --ring-bytes N --warmup-ms N --duration-ms N [--producer-cpu N] [--copy]";
 
     /** Mirrors sizeof(struct ringbench_record) and RINGBENCH_MAX_RECORD_BYTES in ringbench.h. */
     private static final int MIN_RECORD_BYTES = 24;
@@ -31,6 +32,7 @@ record BenchOptions(Path object, Path producer, int recordBytes, int recordsPerS
         int ringBytes = 0;
         long warmupMillis = 1000;
         long durationMillis = 0;
+        int producerCpu = -1;
         boolean copy = false;
 
         for (int i = 0; i < args.length; i++) {
@@ -51,6 +53,7 @@ record BenchOptions(Path object, Path producer, int recordBytes, int recordsPerS
                 case "--ring-bytes" -> ringBytes = parseRingBytes(value);
                 case "--warmup-ms" -> warmupMillis = parseLong(name, value, 0, 600_000);
                 case "--duration-ms" -> durationMillis = parseLong(name, value, 1, 600_000);
+                case "--producer-cpu" -> producerCpu = (int) parseLong(name, value, 0, 1023);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -59,7 +62,8 @@ record BenchOptions(Path object, Path producer, int recordBytes, int recordsPerS
             throw new IllegalArgumentException("missing a required option: --object, --producer, --record-bytes,"
                     + " --records-per-syscall, --ring-bytes and --duration-ms are required");
         }
-        return new BenchOptions(object, producer, recordBytes, recordsPerSyscall, ringBytes, warmupMillis, durationMillis, copy);
+        return new BenchOptions(object, producer, recordBytes, recordsPerSyscall, ringBytes, warmupMillis, durationMillis,
+                producerCpu, copy);
     }
 
     private static long parseLong(String name, String text, long min, long max) {

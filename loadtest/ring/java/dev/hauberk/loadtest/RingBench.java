@@ -16,6 +16,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -86,8 +88,12 @@ public final class RingBench {
 
     private void run() throws BpfException, IOException, InterruptedException {
         // The producer starts first and waits, because its pid is a load-time constant.
-        ProcessBuilder builder = new ProcessBuilder(options.producer().toString(),
-                Long.toString(options.warmupMillis() + options.durationMillis()));
+        List<String> command = new ArrayList<>(List.of(options.producer().toString(),
+                Long.toString(options.warmupMillis() + options.durationMillis())));
+        if (options.producerCpu() >= 0) {
+            command.add(Integer.toString(options.producerCpu()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
         Process producer = builder.start();
         try (Arena arena = Arena.ofConfined();
