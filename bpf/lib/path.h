@@ -79,10 +79,10 @@ static long path__step(__u32 index, struct hk_path_walk *walk)
 	}
 
 	/* At the root of a mount: continue from the mount point in the parent mount. */
-	if (dentry == mnt_root || dentry == parent) {
+	if (dentry == mnt_root) {
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (dentry != mnt_root || mnt_parent == mnt) {
+		if (mnt_parent == mnt) {
 			walk->complete = true;
 			return 1;
 		}
@@ -91,7 +91,13 @@ static long path__step(__u32 index, struct hk_path_walk *walk)
 		return 0;
 	}
 
-	if (path__is_world_writable_dir(parent))
+	/*
+	 * Its own parent but not a mount root: a pseudo file such as a memfd, which has no
+	 * directory, or a disconnected dentry. Its name is the whole path, as d_path shows it.
+	 */
+	bool last = dentry == parent;
+
+	if (!last && path__is_world_writable_dir(parent))
 		walk->flags |= HK_PROC_WORLD_WRITABLE_DIR;
 
 	struct qstr name = BPF_CORE_READ(dentry, d_name);
@@ -112,7 +118,8 @@ static long path__step(__u32 index, struct hk_path_walk *walk)
 	scratch->buf[pos & HK_PATH_MASK] = '/';
 	walk->pos = pos;
 	walk->dentry = parent;
-	return 0;
+	walk->complete = last;
+	return last;
 }
 
 /*

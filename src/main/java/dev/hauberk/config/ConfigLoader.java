@@ -76,7 +76,7 @@ public final class ConfigLoader {
                 .put("directory", resolve(base, journal.string("directory", HauberkConfig.DEFAULT_JOURNAL_DIRECTORY)).toString())
                 .put("fsync", fsync);
         if (journal.has("max_file_bytes")) {
-            json.put("maxFileBytes", journal.integer("max_file_bytes", 0, 4096, Long.MAX_VALUE));
+            json.put("maxFileBytes", journal.integer("max_file_bytes", 0, 1024, 1L << 40));
         }
         if (journal.has("max_files")) {
             json.put("maxFiles", journal.integer("max_files", 0, 1, 100_000));
@@ -85,7 +85,7 @@ public final class ConfigLoader {
             json.put("fsyncIntervalMs", journal.integer("fsync_interval_ms", 0, 1, 3_600_000));
         }
         if (journal.has("index_size")) {
-            json.put("indexSize", journal.integer("index_size", 0, 1, 10_000_000));
+            json.put("indexSize", journal.integer("index_size", 0, 0, 1_000_000));
         }
         return json;
     }

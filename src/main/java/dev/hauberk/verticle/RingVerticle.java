@@ -12,6 +12,7 @@ import dev.hauberk.sensor.Sensor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,7 +81,8 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
             return;
         }
         JsonObject json = DetectionJson.encode(enricher.enrich(raw));
-        vertx.eventBus().request(Addresses.JOURNAL_APPEND, json).onComplete(result -> {
+        // The journal belongs to this host: never route an append to another cluster member.
+        vertx.eventBus().request(Addresses.JOURNAL_APPEND, json, new DeliveryOptions().setLocalOnly(true)).onComplete(result -> {
             if (result.succeeded()) {
                 delivered.incrementAndGet();
             } else {

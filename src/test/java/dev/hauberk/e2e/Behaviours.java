@@ -47,14 +47,15 @@ final class Behaviours {
     static Run execMemfd(String name) throws IOException, InterruptedException {
         String syscall = "aarch64".equals(System.getProperty("os.arch")) ? "279" : "319";
         String script = """
-                my $fd = syscall(%s, "%s", 0);
+                my $name = "%s";
+                my $fd = syscall(%s, $name, 0);
                 die "memfd_create: $!" if $fd < 0;
                 open(my $src, "<:raw", "/bin/true") or die "open: $!";
                 local $/; my $image = <$src>;
                 open(my $dst, ">&=", $fd) or die "fdopen: $!";
                 binmode $dst; syswrite($dst, $image) == length($image) or die "write: $!";
                 exec { "/proc/self/fd/$fd" } "%s" or die "exec: $!";
-                """.formatted(syscall, name, name);
+                """.formatted(name, syscall, name);
         return run(List.of("perl", "-e", script));
     }
 
