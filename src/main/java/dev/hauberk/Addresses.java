@@ -17,6 +17,8 @@ public final class Addresses {
     public static final String SENSOR_STATS = "hauberk.sensor.stats";
     /** Request: ring reader and hand-off counters. */
     public static final String RING_STATS = "hauberk.ring.stats";
+    /** Request: the known containers; the reply is a JsonArray of ContainerInfo JSON. */
+    public static final String CONTAINERS_LIST = "hauberk.containers.list";
 
     private Addresses() {
     }
