@@ -1,11 +1,14 @@
 package dev.hauberk.config;
 
+import dev.hauberk.context.container.ContainerOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Reads conf/hauberk.yaml into a {@link HauberkConfig}, rejecting unknown keys and bad values with file:line:column. */
 public final class ConfigLoader {
@@ -62,7 +65,56 @@ public final class ConfigLoader {
             ruleModes.put(rule, mode);
         }
 
-        return new HauberkConfig(absolute, httpConfig, journalConfig, kernelConfig, daemonConfig, Map.copyOf(ruleModes));
+        ContainerOptions containers = containers(root.map("containers"));
+
+        return new HauberkConfig(absolute, httpConfig, journalConfig, kernelConfig, daemonConfig, Map.copyOf(ruleModes),
+                containers);
+    }
+
+    /** Reads the containers section, checking every value here so that errors carry positions. */
+    private static ContainerOptions containers(YamlMap containers) throws ConfigException {
+        containers.requireOnly(Set.of("cri_sockets", "containerd_sockets", "containerd_namespaces", "timeout_ms",
+                "retries", "cache_entries", "keep_removed_seconds"));
+        List<String> criSockets = containers.has("cri_sockets")
+                ? checkedList(containers, "cri_sockets", ContainerOptions::socketPathProblem)
+                : ContainerOptions.DEFAULT_CRI_SOCKETS;
+        List<String> containerdSockets = containers.has("containerd_sockets")
+                ? checkedList(containers, "containerd_sockets", ContainerOptions::socketPathProblem)
+                : ContainerOptions.DEFAULT_CONTAINERD_SOCKETS;
+        List<String> namespaces = containers.has("containerd_namespaces")
+                ? checkedList(containers, "containerd_namespaces", ContainerOptions::namespaceProblem)
+                : ContainerOptions.DEFAULT_CONTAINERD_NAMESPACES;
+        long timeoutMs = containers.integer("timeout_ms", ContainerOptions.DEFAULT_TIMEOUT_MS,
+                ContainerOptions.MIN_TIMEOUT_MS, ContainerOptions.MAX_TIMEOUT_MS);
+        int retries = (int) containers.integer("retries", ContainerOptions.DEFAULT_RETRIES, 0, ContainerOptions.MAX_RETRIES);
+        int cacheEntries = (int) containers.integer("cache_entries", ContainerOptions.DEFAULT_CACHE_ENTRIES,
+                ContainerOptions.MIN_CACHE_ENTRIES, ContainerOptions.MAX_CACHE_ENTRIES);
+        long keepRemovedSeconds = containers.integer("keep_removed_seconds", ContainerOptions.DEFAULT_KEEP_REMOVED_SECONDS,
+                0, ContainerOptions.MAX_KEEP_REMOVED_SECONDS);
+        return new ContainerOptions(criSockets, containerdSockets, namespaces, timeoutMs, retries, cacheEntries,
+                keepRemovedSeconds);
+    }
+
+    /**
+     * Reads a list of plain values, checking each with problem (which returns null for a valid
+     * value) and rejecting duplicates. An empty list is valid.
+     */
+    private static List<String> checkedList(YamlMap map, String key, Function<String, String> problem)
+            throws ConfigException {
+        List<String> values = map.strings(key);
+        List<String> positions = map.itemPositions(key);
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            String where = i < positions.size() ? positions.get(i) : map.position(key);
+            String invalid = problem.apply(value);
+            if (invalid != null) {
+                throw new ConfigException(where + ": " + key + ": " + invalid);
+            }
+            if (values.subList(0, i).contains(value)) {
+                throw new ConfigException(where + ": " + key + ": '" + value + "' is listed twice");
+            }
+        }
+        return List.copyOf(values);
     }
 
     /** The journal section, checked here so that its errors carry positions, then handed over as JSON. */

@@ -1,5 +1,6 @@
 package dev.hauberk.config;
 
+import dev.hauberk.context.container.ContainerOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,6 +16,8 @@ import java.util.Set;
  * @param kernel        sizes of the kernel-side maps
  * @param daemon        process-wide settings
  * @param ruleModes     per-rule mode overrides by rule name, applied over each rule's default mode
+ * @param containers    how containers are resolved through CRI and containerd; its defaults are
+ *                      the DEFAULT_* constants of {@link ContainerOptions}
  */
 public record HauberkConfig(
         Path source,
@@ -22,7 +25,8 @@ public record HauberkConfig(
         JsonObject journal,
         Kernel kernel,
         Daemon daemon,
-        Map<String, String> ruleModes) {
+        Map<String, String> ruleModes,
+        ContainerOptions containers) {
 
     public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
     public static final int DEFAULT_HTTP_PORT = 7450;
@@ -65,5 +69,5 @@ public record HauberkConfig(
             String hostName) {
     }
 
-    static final Set<String> TOP_LEVEL_KEYS = Set.of("http", "journal", "kernel", "daemon", "rule_modes");
+    static final Set<String> TOP_LEVEL_KEYS = Set.of("http", "journal", "kernel", "daemon", "rule_modes", "containers");
 }

@@ -3,6 +3,7 @@ package dev.hauberk.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hauberk.context.container.ContainerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,134 @@ class ConfigLoaderTest {
     void missingFileIsReported() {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml")))
                 .hasMessageEndingWith("absent.yaml: configuration file not found");
+    }
+
+    @Test
+    void shippedConfigHasContainerDefaults() throws Exception {
+        HauberkConfig config = ConfigLoader.load(Path.of("conf/hauberk.yaml"));
+
+        assertThat(config.containers()).isEqualTo(ContainerOptions.defaults());
+    }
+
+    @Test
+    void missingContainersSectionGivesDefaults() throws Exception {
+        HauberkConfig config = ConfigLoader.load(write("http:\n  port: 7450\n"));
+
+        assertThat(config.containers()).isEqualTo(ContainerOptions.defaults());
+    }
+
+    @Test
+    void containersSectionIsRead() throws Exception {
+        Path file = write("""
+                containers:
+                  cri_sockets: [/run/k3s/containerd/containerd.sock]
+                  containerd_sockets: []
+                  containerd_namespaces: [k8s.io, buildkit]
+                  timeout_ms: 500
+                  retries: 0
+                  cache_entries: 100
+                  keep_removed_seconds: 0
+                """);
+
+        ContainerOptions containers = ConfigLoader.load(file).containers();
+
+        assertThat(containers.criSockets()).containsExactly("/run/k3s/containerd/containerd.sock");
+        assertThat(containers.containerdSockets()).isEmpty();
+        assertThat(containers.containerdNamespaces()).containsExactly("k8s.io", "buildkit");
+        assertThat(containers.timeoutMs()).isEqualTo(500);
+        assertThat(containers.retries()).isZero();
+        assertThat(containers.cacheEntries()).isEqualTo(100);
+        assertThat(containers.keepRemovedSeconds()).isZero();
+    }
+
+    @Test
+    void relativeCriSocketIsRejected() throws Exception {
+        Path file = write("containers:\n  cri_sockets:\n    - /run/crio/crio.sock\n    - run/containerd.sock\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessage(file.toAbsolutePath() + ":4:7: cri_sockets: 'run/containerd.sock' is not an absolute path");
+    }
+
+    @Test
+    void containerdSocketTooLongIsRejected() throws Exception {
+        String longPath = "/run/" + "s".repeat(110) + ".sock";
+        Path file = write("containers:\n  containerd_sockets: [" + longPath + "]\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:24: containerd_sockets: '" + longPath + "' is 120 bytes long;"
+                        + " a unix socket path holds at most 107");
+    }
+
+    @Test
+    void duplicateSocketIsRejected() throws Exception {
+        Path file = write("containers:\n  cri_sockets: [/run/crio/crio.sock, /run/crio/crio.sock]\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:38: cri_sockets: '/run/crio/crio.sock' is listed twice");
+    }
+
+    @Test
+    void invalidContainerdNamespaceIsRejected() throws Exception {
+        Path file = write("containers:\n  containerd_namespaces:\n    - default\n    - system.slice/x\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":4:7: containerd_namespaces: 'system.slice/x' is not a valid containerd namespace");
+    }
+
+    @Test
+    void socketListOfMappingsIsRejected() throws Exception {
+        Path file = write("containers:\n  cri_sockets:\n    - path: /run/crio/crio.sock\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":3:7: cri_sockets: expected a single value in the list");
+    }
+
+    @Test
+    void containerTimeoutOutOfRangeIsRejected() throws Exception {
+        Path file = write("containers:\n  timeout_ms: 0\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:15: timeout_ms: 0 is out of range [10, 60000]");
+    }
+
+    @Test
+    void containerTimeoutNotANumberIsRejected() throws Exception {
+        Path file = write("containers:\n  timeout_ms: 2s\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:15: timeout_ms: '2s' is not an integer");
+    }
+
+    @Test
+    void tooManyRetriesAreRejected() throws Exception {
+        Path file = write("containers:\n  retries: 11\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:12: retries: 11 is out of range [0, 10]");
+    }
+
+    @Test
+    void tinyContainerCacheIsRejected() throws Exception {
+        Path file = write("containers:\n  cache_entries: 8\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:18: cache_entries: 8 is out of range [16, 1000000]");
+    }
+
+    @Test
+    void negativeKeepRemovedIsRejected() throws Exception {
+        Path file = write("containers:\n  keep_removed_seconds: -1\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:25: keep_removed_seconds: -1 is out of range [0, 86400]");
+    }
+
+    @Test
+    void unknownContainersKeyIsRejected() throws Exception {
+        Path file = write("containers:\n  docker_socket: /run/docker.sock\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:3: unknown key 'docker_socket'");
     }
 
     @Test
