@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What Hauberk knows about one container: identity from its cgroup path, metadata from its
- * runtime, and when the registry saw its cgroup come and go.
+ * The state of one container: identity from its cgroup path, metadata from its runtime, and
+ * when the registry saw its cgroup come and go.
  *
  * @param id        the runtime's container id
  * @param name      the container's name: the CRI container name, nerdctl's name label, or the id

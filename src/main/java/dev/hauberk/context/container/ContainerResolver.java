@@ -97,7 +97,7 @@ public final class ContainerResolver {
     }
 
     /**
-     * Resolves identity, from the cache when it holds a current result. The future completes on
+     * Resolves identity, from the cache when it contains a current result. The future completes on
      * the caller's Vert.x context (a new one for a caller outside Vert.x) and never fails.
      */
     public Future<ContainerInfo> resolve(ContainerIdentity identity) {
@@ -165,7 +165,7 @@ public final class ContainerResolver {
         cache.put(key, new CacheEntry(info, nanoTime.getAsLong() + ttl));
     }
 
-    /** The cache key: containerd names are unique per namespace only. */
+    /** Returns the cache key, with the namespace because containerd names are unique per namespace only. */
     private static String key(ContainerIdentity identity) {
         return (identity.namespace() == null ? "" : identity.namespace()) + "/" + identity.containerId();
     }
@@ -187,7 +187,7 @@ public final class ContainerResolver {
 
     /**
      * Tries sources[index] and, unless it resolves the image id, the sources after it. A source that
-     * knows the container but not its image leaves a partial result, which is returned with all
+     * finds the container but not its image leaves a partial result, which is returned with all
      * reasons when no later source does better.
      */
     private Future<ContainerInfo> attempt(ContainerIdentity identity, List<Source> sources, int index,

@@ -46,7 +46,7 @@ final class ContainerdLookup {
         return lookupIn(identity, candidateNamespaces(identity), 0);
     }
 
-    /** The namespaces to search: the one the path shows, or the one the runtime uses, or all configured. */
+    /** Returns the namespaces to search: the one the path shows, else the one the runtime uses, else all configured. */
     List<String> candidateNamespaces(ContainerIdentity identity) {
         if (identity.namespace() != null) {
             return List.of(identity.namespace());
