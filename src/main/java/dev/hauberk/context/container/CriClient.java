@@ -101,7 +101,7 @@ public final class CriClient {
         return channel.unary(LIST_CONTAINERS, ListContainersRequest.newBuilder().setFilter(filter).build(), Map.of());
     }
 
-    /** Fetches a pod sandbox's status: its metadata holds the pod's name, namespace and UID. */
+    /** Fetches a pod sandbox's status: its metadata contains the pod's name, namespace and UID. */
     public Future<PodSandboxStatusResponse> podSandboxStatus(String podSandboxId) {
         PodSandboxStatusRequest request = PodSandboxStatusRequest.newBuilder()
                 .setPodSandboxId(podSandboxId)

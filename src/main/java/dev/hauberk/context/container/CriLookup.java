@@ -32,8 +32,8 @@ final class CriLookup {
 
     /**
      * Looks the container up. Fails with {@link RuntimeCallException} when CRI cannot be reached or
-     * does not know the container; succeeds with status {@link ResolutionStatus#IMAGE_UNKNOWN} and a
-     * reason when it knows the container but not its image id.
+     * does not have the container. Succeeds with status {@link ResolutionStatus#IMAGE_UNKNOWN} and a
+     * reason when CRI returns the container but not its image id.
      */
     Future<ContainerInfo> lookup(ContainerIdentity identity) {
         return client.containerStatus(identity.containerId()).compose(response -> {
@@ -56,7 +56,7 @@ final class CriLookup {
                 resolution, image.reason, pod, 0, null, null);
     }
 
-    /** The runtime behind the socket, asked once, for identities whose path does not name it. */
+    /** Returns the runtime behind the socket, queried once, for identities whose path does not name it. */
     private Future<ContainerRuntime> runtime(ContainerIdentity identity) {
         if (identity.runtime() != ContainerRuntime.CRI) {
             return Future.succeededFuture(identity.runtime());
@@ -77,7 +77,7 @@ final class CriLookup {
     }
 
     /**
-     * The pod from kubelet's labels on the container, else from the metadata of its pod sandbox.
+     * Returns the pod from kubelet's labels on the container, else from its pod sandbox's metadata.
      * A failure here keeps what the labels and the cgroup path show rather than failing the lookup.
      */
     private Future<PodInfo> pod(ContainerIdentity identity, ContainerStatus status) {
@@ -103,7 +103,7 @@ final class CriLookup {
                 emptyToNull(metadata.getUid()));
     }
 
-    /** The image name and config digest; unreachable runtimes fail, a missing image gives a reason. */
+    /** Returns the image name and config digest. An unreachable runtime fails it, and a missing image gives a reason. */
     private Future<Image> image(ContainerStatus status) {
         String userSpecified = status.getImage().getUserSpecifiedImage();
         String name = emptyToNull(userSpecified.isEmpty() ? status.getImage().getImage() : userSpecified);

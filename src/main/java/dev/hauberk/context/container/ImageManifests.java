@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads OCI and Docker image manifests and indexes, to find the image config digest that is the
- * image id. A manifest names its config directly; an index (a multi-platform image) lists one
- * manifest per platform, and the one for this machine's OS and architecture is read next.
+ * image id. A manifest names its config directly. An index (a multi-platform image) lists one
+ * manifest per platform, so the one for this machine's OS and architecture is read next.
  */
 public final class ImageManifests {
 

@@ -8,8 +8,8 @@ public enum ResolutionStatus {
     /** A runtime returned the container and its image id. */
     RESOLVED("resolved"),
     /**
-     * No runtime returned the image id: no socket answered, no runtime knew the container, or the
-     * image record was gone. {@link ContainerInfo#reason()} says which.
+     * No runtime returned the image id: no socket could be reached, no runtime had the container,
+     * or the image record was gone. {@link ContainerInfo#reason()} says which.
      */
     IMAGE_UNKNOWN("image-unknown");
 

@@ -4,11 +4,11 @@ import io.vertx.grpc.common.GrpcStatus;
 
 /**
  * A failed call to a container runtime's gRPC API. The message names the socket, the method and
- * what went wrong; {@link #kind()} tells the resolver whether a retry can help.
+ * what went wrong, and {@link #kind()} lets the resolver decide whether a retry can help.
  */
 public final class RuntimeCallException extends Exception {
 
-    /** Why the call failed. */
+    /** The class of failure. */
     public enum Kind {
         /** The socket file does not exist: the runtime is not installed or not started. */
         SOCKET_MISSING,
@@ -37,17 +37,17 @@ public final class RuntimeCallException extends Exception {
         this.status = status;
     }
 
-    /** The unix socket path the call went to. */
+    /** Returns the unix socket path the call went to. */
     public String socket() {
         return socket;
     }
 
-    /** The full gRPC method name, such as {@code runtime.v1.RuntimeService/ContainerStatus}. */
+    /** Returns the full gRPC method name, such as {@code runtime.v1.RuntimeService/ContainerStatus}. */
     public String method() {
         return method;
     }
 
-    /** What went wrong, without the socket and method, such as {@code NOT_FOUND: container "x" ... not found}. */
+    /** Returns what went wrong, without the socket and method, such as {@code NOT_FOUND: container "x" ... not found}. */
     public String detail() {
         return detail;
     }
@@ -56,7 +56,7 @@ public final class RuntimeCallException extends Exception {
         return kind;
     }
 
-    /** The gRPC status for {@link Kind#STATUS}, otherwise null. */
+    /** Returns the gRPC status for {@link Kind#STATUS}, otherwise null. */
     public GrpcStatus status() {
         return status;
     }

@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A CRI runtime on a unix socket for resolver tests: it knows the containers in
- * {@link #containers}, all from one pod and one image, and can be told to fail or to hang.
+ * A CRI runtime on a unix socket for resolver tests. It has the containers in
+ * {@link #containers}, all from one pod and one image, and fails or hangs on request.
  */
 final class FakeCriServer implements AutoCloseable {
 
@@ -48,11 +48,11 @@ final class FakeCriServer implements AutoCloseable {
     static final PodSandboxMetadata POD = PodSandboxMetadata.newBuilder()
             .setName("web-0").setNamespace("shop").setUid("2c5a4f6e-0b1d-4c3a-9e8f-7a6b5c4d3e2f").build();
 
-    /** Container ids this runtime knows. */
+    /** Container ids this runtime has. */
     final Set<String> containers = ConcurrentHashMap.newKeySet();
     /** ContainerStatus calls received. */
     final AtomicInteger statusCalls = new AtomicInteger();
-    /** The next ContainerStatus calls to answer with UNAVAILABLE. */
+    /** Number of the next ContainerStatus calls that fail with UNAVAILABLE. */
     final AtomicInteger unavailableReplies = new AtomicInteger();
     /** When set, ContainerStatus never responds. */
     volatile boolean hang;
