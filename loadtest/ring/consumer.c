@@ -53,6 +53,8 @@ struct consumer_state {
 	__u64 checksum;
 	/* ring_buffer__poll calls over the whole run: few records per poll means the consumer kept up. */
 	__u64 polls;
+	/* Share of the run this thread spent runnable but waiting for its CPU; -1 if unknown. */
+	double runqueue_wait_share;
 	/* Set once, by the first clock check after the warm-up. */
 	bool window_open;
 	long long window_start_ns;
@@ -317,6 +319,20 @@ static bool producer_exited(pid_t producer, int *status)
 	return waitpid(producer, status, WNOHANG) == producer;
 }
 
+/* Reads the time this thread has waited on a run queue, from /proc/thread-self/schedstat; -1 if unknown. */
+static long long runqueue_wait_ns(void)
+{
+	FILE *file = fopen("/proc/thread-self/schedstat", "r");
+	long long on_cpu_ns, waiting_ns;
+	int fields;
+
+	if (!file)
+		return -1;
+	fields = fscanf(file, "%lld %lld", &on_cpu_ns, &waiting_ns);
+	fclose(file);
+	return fields == 2 ? waiting_ns : -1;
+}
+
 /* Sends the start byte, then consumes until the producer has exited and the ring is empty. */
 /* Sets *producer to 0 once it is reaped and *start_fd to -1 once it is closed. */
 static int consume_until_done(struct ring_buffer *ring, struct consumer_state *state, const struct options *options,
@@ -326,7 +342,10 @@ static int consume_until_done(struct ring_buffer *ring, struct consumer_state *s
 	int status = 0;
 	int delivered;
 
-	state->warmup_end_ns = now_ns() + options->warmup_ms * 1000000LL;
+	long long start_ns = now_ns();
+	long long waiting_before = runqueue_wait_ns();
+
+	state->warmup_end_ns = start_ns + options->warmup_ms * 1000000LL;
 	written = write(*start_fd, "g", 1);
 	close(*start_fd);
 	*start_fd = -1;
@@ -355,6 +374,8 @@ static int consume_until_done(struct ring_buffer *ring, struct consumer_state *s
 	}
 	if (delivered > 0)
 		*last_record_ns = now_ns();
+	state->runqueue_wait_share = waiting_before < 0 ? -1 :
+		(double)(runqueue_wait_ns() - waiting_before) / (now_ns() - start_ns);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "consumer: the producer %s failed: %s %d\n", options->producer_path,
 			WIFEXITED(status) ? "exit status" : "signal", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
@@ -390,11 +411,11 @@ static int report(const struct consumer_state *state, const struct options *opti
 	records = state->consumed - state->window_start_consumed;
 	seconds = (last_record_ns - state->window_start_ns) / 1e9;
 	printf("result consumer=c record_bytes=%u copy=%d records=%llu seconds=%.3f records_per_s=%.0f "
-	       "submitted=%llu reserve_failed=%llu records_per_poll=%.1f checksum=%llu\n",
+	       "submitted=%llu reserve_failed=%llu records_per_poll=%.1f runqueue_wait_share=%.3f checksum=%llu\n",
 	       options->record_bytes, options->copy, (unsigned long long)records, seconds, records / seconds,
 	       (unsigned long long)(end.submitted - state->window_start_counters.submitted),
 	       (unsigned long long)(end.reserve_failed - state->window_start_counters.reserve_failed),
-	       state->polls ? (double)state->consumed / state->polls : 0.0,
+	       state->polls ? (double)state->consumed / state->polls : 0.0, state->runqueue_wait_share,
 	       (unsigned long long)state->checksum);
 	return 0;
 }

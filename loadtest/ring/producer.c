@@ -3,7 +3,8 @@
  * Syscall load for the ring reader benchmark: pins itself to CPU when given one,
  * waits for one byte on stdin (the consumer sends it once the BPF program is
  * attached), then calls getppid() in a loop for DURATION_MS milliseconds. Each call
- * makes ringbench.bpf.c submit a batch.
+ * makes ringbench.bpf.c submit a batch. Last, it prints one line with the share of
+ * the loop's time it spent on a CPU, which falls when other tasks take its CPU.
  *
  *   producer DURATION_MS [CPU]
  */
@@ -47,12 +48,27 @@ static int pin_to_cpu(const char *text)
 	return 0;
 }
 
+/* Reads the time this thread has run and waited on a run queue (/proc/self/schedstat). */
+static int read_schedstat(long long *on_cpu_ns, long long *waiting_ns)
+{
+	FILE *file = fopen("/proc/self/schedstat", "r");
+	int fields;
+
+	if (!file)
+		return -1;
+	fields = fscanf(file, "%lld %lld", on_cpu_ns, waiting_ns);
+	fclose(file);
+	return fields == 2 ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	char start;
 	char *end;
 	long duration_ms;
+	long long start_ns;
 	long long deadline_ns;
+	long long on_cpu_before, on_cpu_after, waiting_before, waiting_after;
 	ssize_t got;
 
 	if (argc != 2 && argc != 3) {
@@ -76,11 +92,25 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (read_schedstat(&on_cpu_before, &waiting_before) != 0) {
+		fprintf(stderr, "producer: reading /proc/self/schedstat failed; the kernel needs CONFIG_SCHED_INFO\n");
+		return 1;
+	}
+
 	/* syscall(2), not the libc wrapper, so that every call enters the kernel. */
-	deadline_ns = now_ns() + duration_ms * 1000000LL;
+	start_ns = now_ns();
+	deadline_ns = start_ns + duration_ms * 1000000LL;
 	while (now_ns() < deadline_ns) {
 		for (int i = 0; i < CALLS_PER_CLOCK_READ; i++)
 			syscall(SYS_getppid);
 	}
+
+	if (read_schedstat(&on_cpu_after, &waiting_after) != 0) {
+		fprintf(stderr, "producer: reading /proc/self/schedstat failed\n");
+		return 1;
+	}
+	printf("producer on_cpu_share=%.3f runqueue_wait_share=%.3f\n",
+	       (double)(on_cpu_after - on_cpu_before) / (now_ns() - start_ns),
+	       (double)(waiting_after - waiting_before) / (now_ns() - start_ns));
 	return 0;
 }

@@ -134,7 +134,9 @@ public final class RingBench {
             throws BpfException, IOException, InterruptedException {
         long[] windowStartCounters = new long[2];
         BpfException[] windowError = new BpfException[1];
-        long warmupEndNanos = System.nanoTime() + options.warmupMillis() * 1_000_000L;
+        long startNanos = System.nanoTime();
+        long waitingBefore = runqueueWaitNanos();
+        long warmupEndNanos = startNanos + options.warmupMillis() * 1_000_000L;
         RecordTally tally = new RecordTally(offsetOf(recordLayout, "seq"), options.copy() ? options.recordBytes() : 0,
                 warmupEndNanos, arena, () -> {
                     try {
@@ -162,6 +164,8 @@ public final class RingBench {
         if (reader.consume(tally, Integer.MAX_VALUE) > 0) {
             lastRecordNanos = System.nanoTime();
         }
+        double runqueueWaitShare = waitingBefore < 0 ? -1
+                : (double) (runqueueWaitNanos() - waitingBefore) / (System.nanoTime() - startNanos);
         if (producer.waitFor() != 0) {
             throw new IllegalStateException("the producer " + options.producer() + " exited with status " + producer.exitValue());
         }
@@ -171,12 +175,15 @@ public final class RingBench {
         if (!tally.windowOpen()) {
             throw new IllegalStateException("no measurement window: too few records after the warm-up");
         }
-        report(counters, tally, windowStartCounters, lastRecordNanos, polls);
+        report(counters, tally, windowStartCounters, lastRecordNanos, polls, runqueueWaitShare);
     }
 
-    /** Prints the result line; polls counts the whole run, so few records per poll means the reader kept up. */
-    private void report(BpfMap counters, RecordTally tally, long[] windowStart, long lastRecordNanos, long polls)
-            throws BpfException {
+    /**
+     * Prints the result line. polls counts the whole run, so few records per poll means the reader
+     * kept up. runqueueWaitShare is the share of the run the reading thread waited for its CPU.
+     */
+    private void report(BpfMap counters, RecordTally tally, long[] windowStart, long lastRecordNanos, long polls,
+                        double runqueueWaitShare) throws BpfException {
         long[] end = new long[2];
         readCounters(counters, end);
         // Both counts cover the whole run, warm-up included, and every submitted record must arrive.
@@ -188,11 +195,21 @@ public final class RingBench {
         long records = tally.consumed() - tally.windowStartConsumed();
         double seconds = (lastRecordNanos - tally.windowStartNanos()) / 1e9;
         System.out.printf(Locale.ROOT, "result consumer=java record_bytes=%d copy=%d records=%d seconds=%.3f records_per_s=%.0f "
-                        + "submitted=%d reserve_failed=%d records_per_poll=%.1f checksum=%d%n",
+                        + "submitted=%d reserve_failed=%d records_per_poll=%.1f runqueue_wait_share=%.3f checksum=%d%n",
                 options.recordBytes(), options.copy() ? 1 : 0, records, seconds, records / seconds,
                 end[COUNTER_SUBMITTED] - windowStart[COUNTER_SUBMITTED],
                 end[COUNTER_RESERVE_FAILED] - windowStart[COUNTER_RESERVE_FAILED], (double) tally.consumed() / polls,
-                tally.checksum());
+                runqueueWaitShare, tally.checksum());
+    }
+
+    /** Reads the time the calling thread has waited on a run queue (/proc/thread-self/schedstat), or -1 if unknown. */
+    private static long runqueueWaitNanos() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
+            return Long.parseLong(fields[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Sums the per-CPU counters of ringbench_counters into sums, indexed by enum ringbench_counter. */
