@@ -13,4 +13,7 @@
 /* exec.bpf.c: unknown-executable rules, evaluated for the image just exec'd. */
 int exec__on_exec(struct hk_proc *proc);
 
+/* container.bpf.c: adds the process's container to the container table at its first exec. */
+int container__on_exec(struct hk_proc *proc, struct hk_container *candidate);
+
 #endif

@@ -3,49 +3,13 @@
 #ifndef HAUBERK_DETECT_H
 #define HAUBERK_DETECT_H
 
+#include "ancestry.h"
 #include "events.h"
 #include "output.h"
 #include "process.h"
 #include "rules.h"
 
 #define SIGKILL 9
-
-/*
- * The parent from the process table; for a parent that predates the table, read its
- * executable from the task itself, so a detection always names its parent's program.
- */
-static __always_inline void detect__fill_parent(struct hk_parent *parent, __u32 ppid)
-{
-	struct hk_proc *entry = process__lookup(ppid);
-	struct task_struct *task;
-	struct file *exe;
-
-	parent->tgid = ppid;
-	parent->source = HK_PARENT_FROM_TABLE;
-	if (entry) {
-		parent->exec_id = entry->exec_id;
-		parent->flags = entry->flags;
-		parent->path_len = entry->path_len;
-		bpf_probe_read_kernel(parent->path, sizeof(parent->path), entry->path);
-		return;
-	}
-
-	task = (struct task_struct *)bpf_get_current_task_btf();
-	task = BPF_CORE_READ(task, real_parent);
-	exe = BPF_CORE_READ(task, mm, exe_file);
-	parent->source = HK_PARENT_NOT_FOUND;
-	parent->path_len = 0;
-	parent->path[0] = '\0';
-	if (!exe || BPF_CORE_READ(task, tgid) != ppid)
-		return;
-
-	struct hk_path_result built = process__exe_path(task, exe, parent->path);
-
-	parent->source = HK_PARENT_FROM_TASK;
-	parent->exec_id = BPF_CORE_READ(task, start_boottime);
-	parent->flags = built.flags | HK_PROC_NO_EXEC_SEEN;
-	parent->path_len = built.len;
-}
 
 /*
  * Reports rule_id for the current task described by proc, and in enforce mode kills it.
@@ -55,16 +19,15 @@ static __always_inline void detect__fill_parent(struct hk_parent *parent, __u32 
 static __always_inline void detect__report_and_kill(__u32 rule_id, __u8 mode, const struct hk_proc *proc)
 {
 	__u8 action = HK_ACTION_REPORTED;
-	struct hk_detection *event;
+	struct hk_detection *event = ancestry__scratch();
+	__u32 count;
+	__u64 size;
 
 	if (mode == HK_MODE_ENFORCE && bpf_send_signal(SIGKILL) == 0)
 		action = HK_ACTION_KILLED;
-
-	event = bpf_ringbuf_reserve(&hk_events, sizeof(*event), 0);
-	if (!event) {
-		output__count(HK_COUNTER_RINGBUF_FULL);
+	if (!event)
 		return;
-	}
+
 	event->header.kind = HK_EVENT_DETECTION;
 	event->header.rule_id = rule_id;
 	event->header.action = action;
@@ -74,8 +37,18 @@ static __always_inline void detect__report_and_kill(__u32 rule_id, __u8 mode, co
 	event->header.cpu = bpf_get_smp_processor_id();
 	event->header.time_ns = bpf_ktime_get_boot_ns();
 	bpf_probe_read_kernel(&event->proc, sizeof(event->proc), proc);
-	detect__fill_parent(&event->parent, proc->ppid);
-	bpf_ringbuf_submit(event, 0);
+	count = ancestry__collect(event, proc);
+	event->ancestor_count = count;
+	event->pad0 = 0;
+
+	/* The record ends after the last ancestor recorded. */
+	if (count > HK_ANCESTRY_MAX)
+		count = HK_ANCESTRY_MAX;
+	size = __builtin_offsetof(struct hk_detection, ancestors) + (__u64)count * sizeof(struct hk_ancestor);
+	if (size > sizeof(*event))
+		size = sizeof(*event);
+	if (bpf_ringbuf_output(&hk_events, event, size, 0))
+		output__count(HK_COUNTER_RINGBUF_FULL);
 }
 
 #endif

@@ -123,12 +123,14 @@ static long path__step(__u32 index, struct hk_path_walk *walk)
 }
 
 /*
- * Writes the absolute path of (dentry, vfsmnt) into out[HK_PATH_MAX], NUL-terminated.
- * root_dentry and root_mnt may be NULL to walk to the top of the mount namespace.
+ * Writes the absolute path of (dentry, vfsmnt) into out, NUL-terminated. capacity is
+ * out's size, a power of two of at most HK_PATH_MAX; a longer path keeps its head and is
+ * flagged truncated. root_dentry and root_mnt may be NULL to walk to the top of the
+ * mount namespace.
  */
 static __always_inline struct hk_path_result path__build(struct dentry *dentry, struct vfsmount *vfsmnt,
 							   struct dentry *root_dentry, struct vfsmount *root_mnt,
-							   char *out)
+							   char *out, __u32 capacity)
 {
 	struct hk_path_walk walk = {
 		.dentry = dentry,
@@ -163,8 +165,12 @@ static __always_inline struct hk_path_result path__build(struct dentry *dentry, 
 	/* pos >= 1 here, so len <= HK_PATH_MAX - 1 and the NUL fits. */
 	__u32 len = HK_PATH_MAX - pos;
 
-	bpf_probe_read_kernel(out, len & HK_PATH_MASK, &scratch->buf[pos & HK_PATH_MASK]);
-	out[len & HK_PATH_MASK] = '\0';
+	if (len > capacity - 1) {
+		len = capacity - 1;
+		result.flags |= HK_PROC_PATH_TRUNCATED;
+	}
+	bpf_probe_read_kernel(out, len & (capacity - 1), &scratch->buf[pos & HK_PATH_MASK]);
+	out[len & (capacity - 1)] = '\0';
 	result.len = len;
 	return result;
 }

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The process table: one entry per thread group, filled at exec and fork, removed at exit. */
+/*
+ * The process table: one entry per thread group, filled at exec and fork, moved to
+ * the history at exit and before a re-exec, so ancestries outlive their ancestors.
+ */
 #ifndef HAUBERK_PROCESS_H
 #define HAUBERK_PROCESS_H
 
+#include "config.h"
 #include "events.h"
 #include "output.h"
 #include "path.h"
 
-/* Default size; the loader sets it from the configuration (process_table_entries). */
+/* Default sizes; the loader sets them from the configuration. */
 #define HK_PROC_TABLE_ENTRIES 65536
+#define HK_PROC_HISTORY_ENTRIES 8192
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -19,6 +24,20 @@ struct {
 	__type(value, struct hk_proc);
 } hk_proc_table SEC(".maps") __weak;
 
+struct hk_proc_key {
+	__u32 tgid;
+	__u32 pad0;
+	__u64 exec_id;
+};
+
+/* Exited and replaced images, least recently used first out: only ancestry reads them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, HK_PROC_HISTORY_ENTRIES);
+	__type(key, struct hk_proc_key);
+	__type(value, struct hk_ancestor);
+} hk_proc_history SEC(".maps") __weak;
+
 /* Scratch space for building an entry: struct hk_proc is too large for the BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -27,8 +46,16 @@ struct {
 	__type(value, struct hk_proc);
 } hk_proc_scratch SEC(".maps") __weak;
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hk_ancestor);
+} hk_ancestor_scratch SEC(".maps") __weak;
+
 #define TMPFS_MAGIC 0x01021994
 #define HUGETLBFS_MAGIC 0x958458f6
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
 
 static __always_inline struct hk_proc *process__scratch(void)
 {
@@ -44,7 +71,12 @@ static __always_inline struct hk_proc *process__lookup(__u32 tgid)
 
 static __always_inline __u64 process__cgroup_id(struct task_struct *task)
 {
-	return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	int subsys = hk_cgroup_subsys;
+
+	if (subsys < 0)
+		return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	/* A cgroup v1 controller's hierarchy, for hosts where runtimes populate only v1. */
+	return BPF_CORE_READ(task, cgroups, subsys[subsys & 15], cgroup, kn, id);
 }
 
 static __always_inline __u32 process__pid_ns(struct task_struct *task)
@@ -62,7 +94,6 @@ static __always_inline void process__fill_identity(struct hk_proc *proc, struct 
 	struct nsproxy *nsproxy = BPF_CORE_READ(task, nsproxy);
 
 	proc->tgid = BPF_CORE_READ(task, tgid);
-	proc->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	proc->start_ns = BPF_CORE_READ(task, start_boottime);
 	proc->uid = BPF_CORE_READ(cred, uid.val);
 	proc->euid = BPF_CORE_READ(cred, euid.val);
@@ -107,8 +138,24 @@ static __always_inline bool process__is_deleted(struct dentry *dentry)
 	return (unhashed && !is_root) || BPF_CORE_READ(dentry, d_inode, i_nlink) == 0;
 }
 
+/*
+ * Whether an overlayfs file comes from the upper (writable) layer: written or copied
+ * up inside the container rather than shipped in its image.
+ */
+static __always_inline bool process__is_overlay_upper(struct inode *inode)
+{
+	struct ovl_inode *ovl;
+
+	if (BPF_CORE_READ(inode, i_sb, s_magic) != OVERLAYFS_SUPER_MAGIC)
+		return false;
+	if (!bpf_core_type_exists(struct ovl_inode))
+		return false;
+	ovl = container_of(inode, struct ovl_inode, vfs_inode);
+	return BPF_CORE_READ(ovl, __upperdentry) != NULL;
+}
+
 /* The path of file as task sees it: relative to the task's root, so a chroot or container sees its own view. */
-static __always_inline struct hk_path_result process__exe_path(struct task_struct *task, struct file *file, char *out)
+static __always_inline struct hk_path_result process__file_path(struct task_struct *task, struct file *file, char *out)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct dentry *root_dentry = NULL;
@@ -118,7 +165,8 @@ static __always_inline struct hk_path_result process__exe_path(struct task_struc
 		root_dentry = BPF_CORE_READ(fs, root.dentry);
 		root_mnt = BPF_CORE_READ(fs, root.mnt);
 	}
-	return path__build(BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), root_dentry, root_mnt, out);
+	return path__build(BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), root_dentry, root_mnt,
+			   out, HK_PATH_MAX);
 }
 
 /* The executable: path, identity and flags. */
@@ -126,7 +174,7 @@ static __always_inline void process__fill_exe(struct hk_proc *proc, struct task_
 {
 	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
-	struct hk_path_result built = process__exe_path(task, file, proc->path);
+	struct hk_path_result built = process__file_path(task, file, proc->path);
 
 	proc->path_len = built.len;
 	proc->flags |= built.flags;
@@ -139,9 +187,94 @@ static __always_inline void process__fill_exe(struct hk_proc *proc, struct task_
 		proc->flags |= HK_PROC_MEMFD;
 	if (process__is_deleted(dentry))
 		proc->flags |= HK_PROC_DELETED;
+	if (process__is_overlay_upper(inode))
+		proc->flags |= HK_PROC_OVERLAY_UPPER;
 }
 
-/* Arguments from the new image's stack: NUL-separated, as the kernel laid them out. */
+/* The working directory, and whether the root is not the mount namespace's root (a chroot). */
+static __always_inline void process__fill_cwd(struct hk_proc *proc, struct task_struct *task)
+{
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct dentry *root_dentry;
+	struct vfsmount *root_mnt;
+	struct mount *ns_root;
+
+	proc->cwd_len = 0;
+	proc->cwd[0] = '\0';
+	if (!fs)
+		return;
+	root_dentry = BPF_CORE_READ(fs, root.dentry);
+	root_mnt = BPF_CORE_READ(fs, root.mnt);
+
+	struct hk_path_result built = path__build(BPF_CORE_READ(fs, pwd.dentry), BPF_CORE_READ(fs, pwd.mnt),
+						  root_dentry, root_mnt, proc->cwd, HK_CWD_MAX);
+
+	proc->cwd_len = built.len;
+	if (built.flags & HK_PROC_PATH_TRUNCATED)
+		proc->flags |= HK_PROC_CWD_TRUNCATED;
+
+	ns_root = BPF_CORE_READ(task, nsproxy, mnt_ns, root);
+	if (ns_root && (root_mnt != &ns_root->mnt || root_dentry != BPF_CORE_READ(ns_root, mnt.mnt_root)))
+		proc->flags |= HK_PROC_FOREIGN_ROOT;
+}
+
+/*
+ * Whether path starts with the string literal prefix. The loop is unrolled and each
+ * character of the literal folds to a constant, so no memcmp call is left for BPF.
+ */
+#define process__has_prefix(path, prefix)                                        \
+	({                                                                        \
+		bool __match = true;                                              \
+		_Pragma("unroll") for (int __i = 0; __i < (int)sizeof(prefix) - 1; __i++) \
+		{                                                                 \
+			if ((path)[__i] != (prefix)[__i]) {                       \
+				__match = false;                                  \
+				break;                                            \
+			}                                                         \
+		}                                                                 \
+		__match;                                                          \
+	})
+
+static __always_inline bool process__in_temp_dir(const char *path)
+{
+	return process__has_prefix(path, "/tmp/") || process__has_prefix(path, "/dev/shm/") ||
+	       process__has_prefix(path, "/var/tmp/");
+}
+
+/*
+ * How the exec named its file. For a #! script the mapped file is the interpreter, and
+ * the script's file is already released at sched_process_exec, so the script is known
+ * only by the name passed to execve: made absolute with the working directory by
+ * userspace, checked here against the shared temporary directories by name.
+ */
+static __always_inline void process__fill_invocation(struct hk_proc *proc, struct linux_binprm *bprm)
+{
+	const char *filename = BPF_CORE_READ(bprm, filename);
+	const char *interp = BPF_CORE_READ(bprm, interp);
+	char head[16] = {};
+	long len;
+
+	bpf_probe_read_kernel_str(head, sizeof(head), filename);
+	if (process__has_prefix(head, "/dev/fd/") || process__has_prefix(head, "/proc/self/fd/"))
+		proc->flags |= HK_PROC_EXEC_FD;
+
+	proc->script_len = 0;
+	proc->script[0] = '\0';
+	if (interp == filename)
+		return;
+
+	proc->flags |= HK_PROC_SCRIPT;
+	len = bpf_probe_read_kernel_str(proc->script, HK_SCRIPT_MAX, filename);
+	if (len <= 0)
+		return;
+	proc->script_len = len - 1;
+	if (len == HK_SCRIPT_MAX)
+		proc->flags |= HK_PROC_SCRIPT_TRUNCATED;
+	if (proc->script[0] == '/' ? process__in_temp_dir(proc->script) : process__in_temp_dir(proc->cwd))
+		proc->flags |= HK_PROC_WORLD_WRITABLE_DIR;
+}
+
+/* Arguments from the current task's new image: NUL-separated, as the kernel laid them out. */
 static __always_inline void process__fill_args(struct hk_proc *proc, struct task_struct *task)
 {
 	struct mm_struct *mm = BPF_CORE_READ(task, mm);
@@ -157,6 +290,38 @@ static __always_inline void process__fill_args(struct hk_proc *proc, struct task
 	barrier_var(len);
 	if (len > 0 && len <= HK_ARGS_MAX && !bpf_probe_read_user(proc->args, len, (void *)start))
 		proc->args_len = len;
+}
+
+/* Copies the fields of a table entry that an ancestry shows. */
+static __always_inline void process__to_ancestor(struct hk_ancestor *ancestor, const struct hk_proc *proc, __u16 source)
+{
+	ancestor->exec_id = proc->exec_id;
+	ancestor->parent_exec_id = proc->parent_exec_id;
+	ancestor->start_ns = proc->start_ns;
+	ancestor->tgid = proc->tgid;
+	ancestor->ppid = proc->ppid;
+	ancestor->flags = proc->flags;
+	ancestor->mnt_ns = proc->mnt_ns;
+	ancestor->path_len = proc->path_len;
+	ancestor->args_len = proc->args_len;
+	ancestor->source = source;
+	ancestor->pad0 = 0;
+	bpf_probe_read_kernel(ancestor->path, sizeof(ancestor->path), proc->path);
+	bpf_probe_read_kernel(ancestor->args, sizeof(ancestor->args), proc->args);
+}
+
+/* Keeps an entry that is about to be replaced or removed, for the ancestries of its descendants. */
+static __always_inline void process__remember(const struct hk_proc *proc)
+{
+	struct hk_proc_key key = { .tgid = proc->tgid, .exec_id = proc->exec_id };
+	struct hk_ancestor *ancestor;
+	__u32 zero = 0;
+
+	ancestor = bpf_map_lookup_elem(&hk_ancestor_scratch, &zero);
+	if (!ancestor)
+		return;
+	process__to_ancestor(ancestor, proc, HK_ANCESTOR_HISTORY);
+	bpf_map_update_elem(&hk_proc_history, &key, ancestor, BPF_ANY);
 }
 
 #endif

@@ -27,10 +27,67 @@ public final class Btf implements AutoCloseable {
     public record Struct(String name, long size, List<Member> members) {
     }
 
-    private final MemorySegment handle;
+    private static final int BTF_KIND_DATASEC = 15;
+    private static final int BTF_VAR_SECINFO_BYTES = 12;
 
-    private Btf(MemorySegment handle) {
+    private final MemorySegment handle;
+    private final boolean owned;
+
+    private Btf(MemorySegment handle, boolean owned) {
         this.handle = handle;
+        this.owned = owned;
+    }
+
+    /** The BTF of an opened object; it belongs to the object and lives as long as it. */
+    public static Btf of(BpfObject object) throws BpfException {
+        try {
+            MemorySegment btf = (MemorySegment) LibbpfNative.OBJECT_BTF.invokeExact(object.handle());
+            if (btf.equals(MemorySegment.NULL)) {
+                throw new BpfException("bpf_object__btf", Errno.ENOENT, "object " + object.name() + " has no BTF");
+            }
+            return new Btf(btf, false);
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("bpf_object__btf downcall failed", t);
+        }
+    }
+
+    /** Parses raw BTF, such as the kernel's /sys/kernel/btf/vmlinux. */
+    public static Btf parseRaw(String path) throws BpfException {
+        Libbpf.ensureAvailable();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = NativeCall.callState(arena);
+            MemorySegment btf = (MemorySegment) LibbpfNative.BTF_PARSE_RAW.invokeExact(state, arena.allocateFrom(path));
+            if (btf.equals(MemorySegment.NULL)) {
+                throw new BpfException("btf__parse_raw", NativeCall.errno(state), path);
+            }
+            return new Btf(btf, true);
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("btf__parse_raw downcall failed", t);
+        }
+    }
+
+    /** The variables of a data section (.rodata, .bss), with their offsets in it. */
+    public Optional<List<Member>> datasec(String name) {
+        int id = findByNameKind(name, BTF_KIND_DATASEC);
+        if (id < 0) {
+            return Optional.empty();
+        }
+        MemorySegment type = typeById(id);
+        int vlen = type.get(JAVA_INT, 4) & 0xffff;
+        MemorySegment entries = type.reinterpret(BTF_TYPE_BYTES + (long) vlen * BTF_VAR_SECINFO_BYTES);
+        List<Member> result = new ArrayList<>(vlen);
+        for (int i = 0; i < vlen; i++) {
+            long base = BTF_TYPE_BYTES + (long) i * BTF_VAR_SECINFO_BYTES;
+            MemorySegment variable = typeById(entries.get(JAVA_INT, base));
+            result.add(new Member(nameByOffset(variable.get(JAVA_INT, 0)),
+                    Integer.toUnsignedLong(entries.get(JAVA_INT, base + 4)),
+                    Integer.toUnsignedLong(entries.get(JAVA_INT, base + 8))));
+        }
+        return Optional.of(result);
     }
 
     /** Parses the .BTF section of an ELF file. */
@@ -43,7 +100,7 @@ public final class Btf implements AutoCloseable {
             if (btf.equals(MemorySegment.NULL)) {
                 throw new BpfException("btf__parse_elf", NativeCall.errno(state), path);
             }
-            return new Btf(btf);
+            return new Btf(btf, true);
         } catch (BpfException e) {
             throw e;
         } catch (Throwable t) {
@@ -127,6 +184,9 @@ public final class Btf implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!owned) {
+            return;
+        }
         try {
             LibbpfNative.BTF_FREE.invokeExact(handle);
         } catch (Throwable t) {

@@ -110,6 +110,7 @@ final class LibbpfNative {
     static final MethodHandle PROG_GET_FD_BY_ID = call("bpf_prog_get_fd_by_id", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     static final MethodHandle BTF_PARSE_ELF = pointerCall("btf__parse_elf", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    static final MethodHandle BTF_PARSE_RAW = pointerCall("btf__parse_raw", FunctionDescriptor.of(ADDRESS, ADDRESS));
     static final MethodHandle BTF_FREE = call("btf__free", FunctionDescriptor.ofVoid(ADDRESS));
     static final MethodHandle BTF_FIND_BY_NAME_KIND = call("btf__find_by_name_kind",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));

@@ -35,14 +35,28 @@ public final class ConfigLoader {
                 (int) http.integer("port", HauberkConfig.DEFAULT_HTTP_PORT, 1, 65_535));
 
         YamlMap kernel = root.map("kernel");
-        kernel.requireOnly(Set.of("ring_buffer_bytes", "process_table_entries"));
+        kernel.requireOnly(Set.of("ring_buffer_bytes", "process_table_entries", "process_history_entries",
+                "ancestry_depth", "cgroup_hierarchy", "pin_path", "keep_attached_on_exit"));
         long ringBytes = kernel.integer("ring_buffer_bytes", HauberkConfig.DEFAULT_RING_BUFFER_BYTES,
                 MIN_RING_BUFFER_BYTES, MAX_RING_BUFFER_BYTES);
         if (Long.bitCount(ringBytes) != 1) {
             throw kernel.error("ring_buffer_bytes", ringBytes + " is not a power of two");
         }
+        String hierarchy = kernel.string("cgroup_hierarchy", HauberkConfig.DEFAULT_CGROUP_HIERARCHY);
+        if (!hierarchy.equals("auto") && !hierarchy.equals("v2") && !hierarchy.matches("v1:[a-z_]+")) {
+            throw kernel.error("cgroup_hierarchy", "'" + hierarchy + "' is not auto, v2 or v1:CONTROLLER (such as v1:memory)");
+        }
+        String pinPath = kernel.string("pin_path", HauberkConfig.DEFAULT_PIN_PATH);
+        if (!pinPath.isEmpty() && !pinPath.startsWith("/")) {
+            throw kernel.error("pin_path", "'" + pinPath + "' is not an absolute path in a bpffs (or empty to pin nothing)");
+        }
         HauberkConfig.Kernel kernelConfig = new HauberkConfig.Kernel(ringBytes,
-                kernel.integer("process_table_entries", HauberkConfig.DEFAULT_PROCESS_TABLE_ENTRIES, 1024, 4_194_304));
+                kernel.integer("process_table_entries", HauberkConfig.DEFAULT_PROCESS_TABLE_ENTRIES, 1024, 4_194_304),
+                kernel.integer("process_history_entries", HauberkConfig.DEFAULT_PROCESS_HISTORY_ENTRIES, 256, 1_048_576),
+                (int) kernel.integer("ancestry_depth", HauberkConfig.DEFAULT_ANCESTRY_DEPTH, 0, 16),
+                hierarchy,
+                pinPath.isEmpty() ? null : Path.of(pinPath),
+                kernel.bool("keep_attached_on_exit", HauberkConfig.DEFAULT_KEEP_ATTACHED_ON_EXIT));
 
         YamlMap daemon = root.map("daemon");
         daemon.requireOnly(Set.of("lock_file", "rules_directory", "verticles_directory", "handoff_records", "host_name"));

@@ -33,6 +33,11 @@ public record HauberkConfig(
     public static final String DEFAULT_JOURNAL_DIRECTORY = "/var/lib/hauberk/journal";
     public static final long DEFAULT_RING_BUFFER_BYTES = 8L << 20;
     public static final long DEFAULT_PROCESS_TABLE_ENTRIES = 65_536;
+    public static final long DEFAULT_PROCESS_HISTORY_ENTRIES = 8_192;
+    public static final int DEFAULT_ANCESTRY_DEPTH = 8;
+    public static final String DEFAULT_CGROUP_HIERARCHY = "auto";
+    public static final String DEFAULT_PIN_PATH = "/sys/fs/bpf/hauberk";
+    public static final boolean DEFAULT_KEEP_ATTACHED_ON_EXIT = true;
     public static final int DEFAULT_HANDOFF_RECORDS = 65_536;
     public static final String DEFAULT_LOCK_FILE = "/run/hauberk/hauberk.lock";
     public static final String DEFAULT_RULES_DIRECTORY = "rules";
@@ -44,12 +49,24 @@ public record HauberkConfig(
     }
 
     /**
-     * Kernel-side sizes.
+     * Kernel-side settings.
      *
-     * @param ringBufferBytes     size of the detection ring buffer, a power of two of at least one page
-     * @param processTableEntries maximum live processes tracked; more are counted as lost
+     * @param ringBufferBytes       size of the detection ring buffer, a power of two of at least one page
+     * @param processTableEntries   maximum live processes tracked; more are counted as lost
+     * @param processHistoryEntries exited and replaced process images kept for ancestries (least recently used out)
+     * @param ancestryDepth         ancestors recorded per detection, 0 to 16
+     * @param cgroupHierarchy       auto, v2 or v1:CONTROLLER: whose cgroup ids identify containers
+     * @param pinPath               bpffs directory where programs and maps are pinned; null pins nothing
+     * @param keepAttachedOnExit    whether programs stay attached (and enforcing) after the daemon stops
      */
-    public record Kernel(long ringBufferBytes, long processTableEntries) {
+    public record Kernel(
+            long ringBufferBytes,
+            long processTableEntries,
+            long processHistoryEntries,
+            int ancestryDepth,
+            String cgroupHierarchy,
+            Path pinPath,
+            boolean keepAttachedOnExit) {
     }
 
     /**

@@ -37,7 +37,8 @@ public final class Enricher {
                 RuleMode.fromCode(raw.mode()),
                 raw.action(),
                 raw.process(),
-                raw.parent());
+                raw.ancestors(),
+                null);
     }
 
     private static RuleRef ref(Rule rule) {

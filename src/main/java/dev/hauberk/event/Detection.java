@@ -1,14 +1,18 @@
 package dev.hauberk.event;
 
 import dev.hauberk.rules.RuleMode;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One detection, enriched and ready for every output. The journal adds the cursor
  * (seq) when it writes it.
  *
- * @param id   random UUID, unique across hosts
- * @param mode the rule's mode when the kernel decided
+ * @param id        random UUID, unique across hosts
+ * @param mode      the rule's mode when the kernel decided
+ * @param ancestors the parent first, then its parent, as far as the kernel recorded
+ * @param container the container's JSON (docs/containers.md), or null on the host
  */
 public record Detection(
         String id,
@@ -18,5 +22,6 @@ public record Detection(
         RuleMode mode,
         Action action,
         ProcessInfo process,
-        ParentInfo parent) {
+        List<AncestorInfo> ancestors,
+        JsonObject container) {
 }

@@ -2,6 +2,7 @@ package dev.hauberk.event;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * The detection JSON schema (docs/detection-schema.md): one encoder for the journal,
@@ -31,7 +32,9 @@ public final class DetectionJson {
                 .put("mode", detection.mode().jsonName())
                 .put("action", detection.action().jsonName())
                 .put("process", process(process))
-                .put("parent", parent(detection.parent()))
+                .put("parent", parent(process, detection.ancestors()))
+                .put("ancestors", ancestors(detection.ancestors()))
+                .put("container", detection.container())
                 .put("namespaces", namespaces(process.namespaces()))
                 .put("cgroupId", Long.toUnsignedString(process.cgroupId()))
                 .put("flags", flags(process.flags()));
@@ -49,6 +52,8 @@ public final class DetectionJson {
                 .put("ppid", process.ppid())
                 .put("execId", execId(process.execId(), process.tgid()))
                 .put("exe", process.exe())
+                .put("script", scriptPath(process))
+                .put("cwd", process.cwd())
                 .put("comm", process.comm())
                 .put("args", new JsonArray(process.args().stream().map(Object.class::cast).toList()))
                 .put("uid", Integer.toUnsignedLong(process.uid()))
@@ -60,11 +65,39 @@ public final class DetectionJson {
                 .put("exeInode", Long.toUnsignedString(process.exeInode()));
     }
 
-    private static JsonObject parent(ParentInfo parent) {
-        return new JsonObject()
-                .put("pid", parent.tgid())
-                .put("execId", parent.exe() == null ? null : execId(parent.execId(), parent.tgid()))
-                .put("exe", parent.exe());
+    /** The script's absolute path: a relative name is resolved against the working directory at exec. */
+    static String scriptPath(ProcessInfo process) {
+        String script = process.script();
+        if (script == null || script.startsWith("/") || process.cwd().isEmpty()) {
+            return script;
+        }
+        return java.nio.file.Path.of(process.cwd()).resolve(script).normalize().toString();
+    }
+
+    /** The parent: the first ancestor when the kernel recorded it, else only its pid. */
+    private static JsonObject parent(ProcessInfo process, List<AncestorInfo> ancestors) {
+        if (!ancestors.isEmpty() && ancestors.get(0).tgid() == process.ppid()) {
+            AncestorInfo parent = ancestors.get(0);
+            return new JsonObject()
+                    .put("pid", parent.tgid())
+                    .put("execId", execId(parent.execId(), parent.tgid()))
+                    .put("exe", parent.exe());
+        }
+        return new JsonObject().put("pid", process.ppid()).putNull("execId").putNull("exe");
+    }
+
+    private static JsonArray ancestors(List<AncestorInfo> ancestors) {
+        JsonArray array = new JsonArray();
+        for (AncestorInfo ancestor : ancestors) {
+            array.add(new JsonObject()
+                    .put("pid", ancestor.tgid())
+                    .put("ppid", ancestor.ppid())
+                    .put("execId", execId(ancestor.execId(), ancestor.tgid()))
+                    .put("exe", ancestor.exe())
+                    .put("args", new JsonArray(ancestor.args().stream().map(Object.class::cast).toList()))
+                    .put("flags", flags(ancestor.flags())));
+        }
+        return array;
     }
 
     private static JsonObject namespaces(Namespaces ns) {

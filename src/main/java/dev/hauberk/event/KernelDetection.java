@@ -1,6 +1,8 @@
 package dev.hauberk.event;
 
-/** A detection record from the ring buffer, decoded but not yet enriched. */
+import java.util.List;
+
+/** A detection record from the ring buffer, decoded but not yet enriched; ancestors start with the parent. */
 public record KernelDetection(
         int ruleId,
         Action action,
@@ -8,5 +10,5 @@ public record KernelDetection(
         int cpu,
         long timeNs,
         ProcessInfo process,
-        ParentInfo parent) {
+        List<AncestorInfo> ancestors) {
 }

@@ -11,7 +11,13 @@ public enum ProcessFlag {
     PATH_TRUNCATED(1 << 3, "path-truncated"),
     ARGS_TRUNCATED(1 << 4, "args-truncated"),
     PATH_UNREADABLE(1 << 5, "path-unreadable"),
-    NO_EXEC_SEEN(1 << 6, "no-exec-seen");
+    NO_EXEC_SEEN(1 << 6, "no-exec-seen"),
+    SCRIPT(1 << 7, "script"),
+    OVERLAY_UPPER(1 << 8, "overlay-upper-layer"),
+    CWD_TRUNCATED(1 << 9, "cwd-truncated"),
+    SCRIPT_TRUNCATED(1 << 10, "script-truncated"),
+    EXEC_FD(1 << 11, "exec-fd"),
+    FOREIGN_ROOT(1 << 12, "chroot");
 
     private final int bit;
     private final String jsonName;

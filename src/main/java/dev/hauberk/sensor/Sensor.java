@@ -10,6 +10,7 @@ import dev.hauberk.bpf.BpfMap;
 import dev.hauberk.bpf.BpfObject;
 import dev.hauberk.bpf.BpfProgram;
 import dev.hauberk.bpf.Libbpf;
+import dev.hauberk.event.wire.WireLayouts;
 import dev.hauberk.rules.RuleMode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loaded BPF object: its maps configured and filled, its programs attached. All
- * methods make system calls; call them from a worker thread.
+ * The loaded BPF object: its maps configured and filled, its programs attached (or the
+ * pinned ones of an earlier start reused). All methods make system calls; call them
+ * from a worker thread.
  */
 public final class Sensor implements AutoCloseable {
 
@@ -35,20 +37,29 @@ public final class Sensor implements AutoCloseable {
 
     static final String MAP_EVENTS = "hk_events";
     static final String MAP_PROC_TABLE = "hk_proc_table";
+    static final String MAP_PROC_HISTORY = "hk_proc_history";
     static final String MAP_RULE_CONFIG = "hk_rule_config";
     static final String MAP_COUNTERS = "hk_counters";
+    static final String MAP_CONTAINERS = "hk_containers";
+    static final String ITERATOR_PROGRAM = "rebuild_process_table";
     /** Mirrors sizeof(struct hk_rule_config). */
     private static final int RULE_CONFIG_BYTES = 8;
 
     private final BpfObject object;
     private final List<BpfLink> links = new ArrayList<>();
-    private final long ringBufferBytes;
+    private final PinnedState pins;
     private final int cpus;
+    private StartReport report;
 
-    private Sensor(BpfObject object, long ringBufferBytes, int cpus) {
+    private Sensor(BpfObject object, PinnedState pins, int cpus) {
         this.object = object;
-        this.ringBufferBytes = ringBufferBytes;
+        this.pins = pins;
         this.cpus = cpus;
+    }
+
+    /** What a start did: whether it reused pinned programs, and what the recovery pass found. */
+    public record StartReport(int attachedPrograms, boolean reusedPrograms, boolean reusedMaps, int recoveredProcesses,
+                              long recoveryNanos) {
     }
 
     /** Reads the BPF object that the build placed in the jar. */
@@ -62,36 +73,103 @@ public final class Sensor implements AutoCloseable {
     }
 
     /**
-     * Opens, sizes and loads the object, writes every rule's mode, then attaches the
-     * programs, so no program runs before its rules are configured.
+     * Opens the object, reuses pinned maps and links where they match, otherwise sizes,
+     * loads, pins and attaches; writes every rule's mode before a new program is attached;
+     * then fills the process table with the processes that predate it.
      */
-    public static Sensor start(byte[] elf, SensorOptions options) throws BpfException {
+    public static Sensor start(byte[] elf, SensorOptions options) throws BpfException, IOException {
         BpfObject object = BpfObject.open("hauberk", elf);
-        Sensor sensor = new Sensor(object, options.ringBufferBytes(), Libbpf.possibleCpus());
+        Tunables tunables = Tunables.of(options);
+        PinnedState pins = options.pinRoot() == null ? null
+                : new PinnedState(options.pinRoot(), WireLayouts.SCHEMA_VERSION, tunables.fingerprint(elf));
+        Sensor sensor = new Sensor(object, pins, Libbpf.possibleCpus());
         try {
-            object.requireMap(MAP_EVENTS).setMaxEntries((int) options.ringBufferBytes());
-            object.requireMap(MAP_PROC_TABLE).setMaxEntries((int) options.processTableEntries());
-            object.load();
-            for (Map.Entry<Integer, RuleMode> mode : options.ruleModes().entrySet()) {
-                sensor.setMode(mode.getKey(), mode.getValue());
-            }
-            sensor.attachAll();
+            sensor.report = sensor.load(options, tunables);
             return sensor;
-        } catch (BpfException | RuntimeException e) {
-            sensor.close();
+        } catch (BpfException | IOException | RuntimeException e) {
+            sensor.links.forEach(BpfLink::close);
+            object.close();
             throw e;
         }
     }
 
-    private void attachAll() throws BpfException {
-        for (BpfProgram program : object.programs()) {
-            if (!program.autoload()) {
-                continue;
+    private StartReport load(SensorOptions options, Tunables tunables) throws BpfException, IOException {
+        List<String> mapNames = pinnableMaps();
+        List<String> programNames = attachablePrograms();
+        boolean reuseMaps = pins != null && pins.hasMaps(mapNames);
+        boolean reuseLinks = reuseMaps && pins.hasLinks(programNames);
+
+        for (String name : mapNames) {
+            BpfMap map = object.requireMap(name);
+            if (reuseMaps) {
+                pins.reuseMap(map);
             }
-            links.add(program.attach());
-            LOG.debug("attached program {} ({})", program.name(), program.sectionName());
         }
-        LOG.info("attached {} BPF programs", links.size());
+        if (!reuseMaps) {
+            object.requireMap(MAP_EVENTS).setMaxEntries((int) options.ringBufferBytes());
+            object.requireMap(MAP_PROC_TABLE).setMaxEntries((int) options.processTableEntries());
+            object.requireMap(MAP_PROC_HISTORY).setMaxEntries((int) options.historyEntries());
+        }
+        tunables.write(object);
+        if (reuseLinks) {
+            // The pinned programs are this very build with these tunables: load only the iterator.
+            for (String name : programNames) {
+                object.requireProgram(name).setAutoload(false);
+            }
+        }
+        object.load();
+        if (pins != null && !reuseMaps) {
+            for (String name : mapNames) {
+                pins.pinMap(object.requireMap(name));
+            }
+        }
+
+        for (Map.Entry<Integer, RuleMode> mode : options.ruleModes().entrySet()) {
+            setMode(mode.getKey(), mode.getValue());
+        }
+
+        int attached;
+        if (reuseLinks) {
+            attached = programNames.size();
+            LOG.info("reusing {} pinned BPF programs in {}", attached, pins.linksDir());
+        } else {
+            for (String name : programNames) {
+                BpfLink link = object.requireProgram(name).attach();
+                links.add(link);
+                if (pins != null) {
+                    pins.pinLink(link);
+                }
+            }
+            attached = links.size();
+            LOG.info("attached {} BPF programs{}", attached, pins == null ? "" : ", pinned in " + pins.linksDir());
+        }
+        if (pins != null) {
+            int removed = pins.removeOthers();
+            if (removed > 0) {
+                LOG.info("detached {} programs of an earlier build after attaching this one's", removed);
+            }
+        }
+
+        // Attached first, recovered second: a process started in between is seen by both, never by neither.
+        long started = System.nanoTime();
+        int recovered = ProcessRecovery.run(object.requireProgram(ITERATOR_PROGRAM));
+        long recoveryNanos = System.nanoTime() - started;
+        LOG.info("recovery pass added {} running processes to the process table in {} ms", recovered,
+                recoveryNanos / 1_000_000);
+        return new StartReport(attached, reuseLinks, reuseMaps, recovered, recoveryNanos);
+    }
+
+    /** Maps that hold state worth keeping: every map but libbpf's internal data sections. */
+    private List<String> pinnableMaps() {
+        return object.maps().stream().map(BpfMap::name).filter(name -> !name.contains(".")).toList();
+    }
+
+    /** Programs attached for the sensor's lifetime: every program but the recovery iterator. */
+    private List<String> attachablePrograms() {
+        return object.programs().stream()
+                .filter(p -> !p.sectionName().startsWith("iter"))
+                .map(BpfProgram::name)
+                .toList();
     }
 
     /** Writes a rule's mode into hk_rule_config; the kernel uses it from its next event. */
@@ -142,25 +220,54 @@ public final class Sensor implements AutoCloseable {
         return object.requireMap(MAP_EVENTS).fd();
     }
 
-    public long ringBufferBytes() {
-        return ringBufferBytes;
+    /** Size of the ring in bytes: the pinned map's size when it was reused. */
+    public long ringBufferBytes() throws BpfException {
+        return Integer.toUnsignedLong(object.requireMap(MAP_EVENTS).maxEntries());
+    }
+
+    public BpfMap map(String name) throws BpfException {
+        return object.requireMap(name);
+    }
+
+    public StartReport startReport() {
+        return report;
     }
 
     public int attachedPrograms() {
-        return links.size();
+        return report == null ? links.size() : report.attachedPrograms();
     }
 
     public BpfObject object() {
         return object;
     }
 
-    /** Detaches every program and releases the maps. */
-    @Override
-    public void close() {
+    /**
+     * Releases the daemon's hold on the object. With pinned state and keepAttached, the
+     * programs stay attached and the maps keep their contents for the next start;
+     * otherwise the pins are removed and every program is detached.
+     */
+    public void close(boolean keepAttached) {
+        if (pins != null && !keepAttached) {
+            try {
+                pins.removeAll();
+            } catch (IOException e) {
+                LOG.warn("removing pinned programs from {} failed: {}; they stay attached until removed by hand",
+                        pins.linksDir(), e.getMessage());
+            }
+        }
         for (BpfLink link : links) {
+            if (pins != null && keepAttached) {
+                link.disconnect();
+            }
             link.close();
         }
         links.clear();
         object.close();
+    }
+
+    /** Detaches everything unless the programs are pinned and kept by {@link #close(boolean)}. */
+    @Override
+    public void close() {
+        close(false);
     }
 }

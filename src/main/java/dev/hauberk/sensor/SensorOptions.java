@@ -1,6 +1,9 @@
 package dev.hauberk.sensor;
 
+import dev.hauberk.kernel.CgroupHierarchy;
+import dev.hauberk.kernel.HostNamespaces;
 import dev.hauberk.rules.RuleMode;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -8,7 +11,22 @@ import java.util.Map;
  *
  * @param ringBufferBytes     size of hk_events, a power of two
  * @param processTableEntries max_entries of hk_proc_table
+ * @param historyEntries      max_entries of hk_proc_history (exited and replaced images kept for ancestries)
+ * @param ancestryDepth       ancestors recorded per detection, 0 to {@link #ANCESTRY_MAX}
+ * @param pinRoot             bpffs directory for pinned links and maps, or null to pin nothing
+ *                            (everything is detached when the sensor closes)
  * @param ruleModes           mode of each rule id, written before any program is attached
  */
-public record SensorOptions(long ringBufferBytes, long processTableEntries, Map<Integer, RuleMode> ruleModes) {
+public record SensorOptions(
+        long ringBufferBytes,
+        long processTableEntries,
+        long historyEntries,
+        int ancestryDepth,
+        CgroupHierarchy cgroupHierarchy,
+        HostNamespaces hostNamespaces,
+        Path pinRoot,
+        Map<Integer, RuleMode> ruleModes) {
+
+    /** Mirrors HK_ANCESTRY_MAX. */
+    public static final int ANCESTRY_MAX = 16;
 }

@@ -24,6 +24,7 @@ public final class DaemonContext {
     private final BootClock clock = new BootClock();
     private final Instant startedAt = Instant.now();
     private final AtomicReference<Sensor> sensor = new AtomicReference<>();
+    private volatile java.util.function.Consumer<dev.hauberk.event.ContextEvent> contextListener = event -> { };
 
     public DaemonContext(HauberkConfig config, RuleCatalog catalog, Map<Integer, RuleMode> initialModes, String host) {
         this.config = config;
@@ -72,6 +73,15 @@ public final class DaemonContext {
 
     public Optional<Sensor> sensor() {
         return Optional.ofNullable(sensor.get());
+    }
+
+    /** Receives cgroup and container events from the ring, on the ring verticle's event loop. */
+    public java.util.function.Consumer<dev.hauberk.event.ContextEvent> contextListener() {
+        return contextListener;
+    }
+
+    public void setContextListener(java.util.function.Consumer<dev.hauberk.event.ContextEvent> listener) {
+        this.contextListener = listener;
     }
 
     void publishSensor(Sensor loaded) {

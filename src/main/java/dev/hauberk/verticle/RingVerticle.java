@@ -3,6 +3,8 @@ package dev.hauberk.verticle;
 import dev.hauberk.Addresses;
 import dev.hauberk.bpf.RingBufferReader;
 import dev.hauberk.context.Enricher;
+import dev.hauberk.event.ContextEvent;
+import dev.hauberk.event.ContextEventDecoder;
 import dev.hauberk.event.DetectionDecoder;
 import dev.hauberk.event.DetectionJson;
 import dev.hauberk.event.KernelDetection;
@@ -35,6 +37,7 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
     private final AtomicLong decodeErrors = new AtomicLong();
     private final AtomicLong appendFailures = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong contextEvents = new AtomicLong();
 
     public RingVerticle(DaemonContext daemon) {
         this.daemon = daemon;
@@ -67,9 +70,14 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
 
     private void handle(byte[] record) {
         MemorySegment segment = MemorySegment.ofArray(record);
-        if (DetectionDecoder.kind(segment) != WireLayouts.EVENT_DETECTION) {
+        int kind = DetectionDecoder.kind(segment);
+        if (kind == WireLayouts.EVENT_CGROUP || kind == WireLayouts.EVENT_CONTAINER_EXEC) {
+            handleContext(segment);
+            return;
+        }
+        if (kind != WireLayouts.EVENT_DETECTION) {
             decodeErrors.incrementAndGet();
-            LOG.warn("ring record of kind {} ({} bytes) is not a detection; dropped", DetectionDecoder.kind(segment), record.length);
+            LOG.warn("ring record of unknown kind {} ({} bytes) dropped", kind, record.length);
             return;
         }
         KernelDetection raw;
@@ -92,6 +100,19 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
         });
     }
 
+    private void handleContext(MemorySegment segment) {
+        ContextEvent event;
+        try {
+            event = ContextEventDecoder.decode(segment);
+        } catch (IllegalArgumentException e) {
+            decodeErrors.incrementAndGet();
+            LOG.warn("malformed context record dropped: {}", e.getMessage());
+            return;
+        }
+        contextEvents.incrementAndGet();
+        daemon.contextListener().accept(event);
+    }
+
     private JsonObject stats() {
         return new JsonObject()
                 .put("running", reader.isRunning())
@@ -101,7 +122,8 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
                 .put("handoffCapacity", reader.capacity())
                 .put("decodeErrors", decodeErrors.get())
                 .put("journalFailures", appendFailures.get())
-                .put("delivered", delivered.get());
+                .put("delivered", delivered.get())
+                .put("contextEvents", contextEvents.get());
     }
 
     @Override

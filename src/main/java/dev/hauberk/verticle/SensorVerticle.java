@@ -1,7 +1,10 @@
 package dev.hauberk.verticle;
 
 import dev.hauberk.Addresses;
+import dev.hauberk.bpf.BpfFs;
 import dev.hauberk.config.HauberkConfig;
+import dev.hauberk.kernel.CgroupHierarchy;
+import dev.hauberk.kernel.HostNamespaces;
 import dev.hauberk.kernel.Preflight;
 import dev.hauberk.rules.Rule;
 import dev.hauberk.rules.RuleMode;
@@ -35,11 +38,18 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
     @Override
     public Future<?> start() throws Exception {
         HauberkConfig.Kernel kernel = context.config().kernel();
-        sensor = Sensor.start(Sensor.bundledObject(),
-                new SensorOptions(kernel.ringBufferBytes(), kernel.processTableEntries(), context.initialModes()));
+        CgroupHierarchy hierarchy = CgroupHierarchy.resolve(kernel.cgroupHierarchy());
+        if (kernel.pinPath() != null) {
+            BpfFs.ensureMounted(kernel.pinPath().getParent());
+        }
+        sensor = Sensor.start(Sensor.bundledObject(), new SensorOptions(
+                kernel.ringBufferBytes(), kernel.processTableEntries(), kernel.processHistoryEntries(),
+                kernel.ancestryDepth(), hierarchy, HostNamespaces.read(), kernel.pinPath(), context.initialModes()));
         context.publishSensor(sensor);
-        LOG.info("sensor loaded on kernel {}: {} programs attached, ring buffer {} bytes, process table {} entries",
-                Preflight.kernelRelease(), sensor.attachedPrograms(), kernel.ringBufferBytes(), kernel.processTableEntries());
+        LOG.info("sensor loaded on kernel {}: {} programs {}, ring buffer {} bytes, containers by cgroup {}",
+                Preflight.kernelRelease(), sensor.attachedPrograms(),
+                sensor.startReport().reusedPrograms() ? "reused from pins" : "attached",
+                sensor.ringBufferBytes(), hierarchy.controller());
         for (Map.Entry<Integer, RuleMode> mode : context.initialModes().entrySet()) {
             String name = context.catalog().byId(mode.getKey()).map(Rule::name).orElse("?");
             LOG.info("rule {} ({}) mode {}", mode.getKey(), name, mode.getValue().jsonName());
@@ -56,9 +66,12 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
             for (Map.Entry<KernelCounter, Long> counter : sensor.counters().entrySet()) {
                 counters.put(counter.getKey().jsonName(), counter.getValue());
             }
+            Sensor.StartReport start = sensor.startReport();
             message.reply(new JsonObject()
                     .put("kernel", Preflight.kernelRelease())
                     .put("attachedPrograms", sensor.attachedPrograms())
+                    .put("reusedPinnedPrograms", start.reusedPrograms())
+                    .put("recoveredProcesses", start.recoveredProcesses())
                     .put("counters", counters));
         } catch (Exception e) {
             message.fail(500, "reading kernel counters failed: " + e.getMessage());
@@ -87,8 +100,10 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
     @Override
     public Future<?> stop() {
         if (sensor != null) {
-            sensor.close();
-            LOG.info("sensor unloaded: programs detached");
+            boolean keep = context.config().kernel().keepAttachedOnExit() && context.config().kernel().pinPath() != null;
+            sensor.close(keep);
+            LOG.info(keep ? "sensor released: programs stay attached and enforcing, pinned in {}"
+                    : "sensor unloaded: programs detached", context.config().kernel().pinPath());
         }
         return Future.succeededFuture();
     }

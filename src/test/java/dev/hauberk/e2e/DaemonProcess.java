@@ -27,6 +27,12 @@ import java.util.function.Predicate;
 final class DaemonProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Every daemon started by this JVM, killed when it exits so that no test leaves one running. */
+    private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+    }
 
     private final Path workDir;
     private final Path log;
@@ -53,21 +59,46 @@ final class DaemonProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** Writes a configuration into workDir and starts the daemon; returns once it serves /api/v1/health. */
+    /**
+     * Writes a configuration into workDir and starts the daemon; returns once it serves
+     * /api/v1/health. Its programs are pinned under a bpffs directory of its own and
+     * detached when it stops.
+     */
     static DaemonProcess start(Path workDir, Map<String, String> ruleModes) throws Exception {
+        return start(workDir, ruleModes, uniquePinPath(), false);
+    }
+
+    /** Starts with the given pin directory, keeping programs attached after exit when keepAttached. */
+    static DaemonProcess start(Path workDir, Map<String, String> ruleModes, Path pinPath, boolean keepAttached)
+            throws Exception {
         int port = freePort();
-        Path config = writeConfig(workDir, port, ruleModes);
+        Path config = writeConfig(workDir, port, ruleModes, pinPath, keepAttached);
         Path log = workDir.resolve("daemon.log");
         Process process = new ProcessBuilder(java().toString(), "-jar", jar().toString(), "--config", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
         DaemonProcess daemon = new DaemonProcess(workDir, log, port, process);
-        daemon.awaitHealthy();
+        STARTED.add(process);
+        try {
+            daemon.awaitHealthy();
+        } catch (Exception | AssertionError e) {
+            process.destroyForcibly();
+            throw e;
+        }
         return daemon;
     }
 
+    static Path uniquePinPath() {
+        return Path.of("/sys/fs/bpf/hauberk-it-" + java.util.UUID.randomUUID());
+    }
+
     static Path writeConfig(Path workDir, int port, Map<String, String> ruleModes) throws IOException {
+        return writeConfig(workDir, port, ruleModes, uniquePinPath(), false);
+    }
+
+    static Path writeConfig(Path workDir, int port, Map<String, String> ruleModes, Path pinPath, boolean keepAttached)
+            throws IOException {
         StringBuilder modes = new StringBuilder();
         ruleModes.forEach((rule, mode) -> modes.append("  ").append(rule).append(": ").append(mode).append('\n'));
         String yaml = """
@@ -77,12 +108,15 @@ final class DaemonProcess implements AutoCloseable {
                 journal:
                   directory: %s
                   fsync: always
+                kernel:
+                  pin_path: %s
+                  keep_attached_on_exit: %s
                 daemon:
                   lock_file: %s
                   rules_directory: %s
                   verticles_directory: %s
                 rule_modes:
-                %s""".formatted(port, workDir.resolve("journal"), workDir.resolve("hauberk.lock"),
+                %s""".formatted(port, workDir.resolve("journal"), pinPath, keepAttached, workDir.resolve("hauberk.lock"),
                 repository().resolve("conf/rules"), repository().resolve("verticles"),
                 modes.isEmpty() ? "  {}\n" : modes);
         Path config = workDir.resolve("hauberk.yaml");
@@ -172,6 +206,12 @@ final class DaemonProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /** Kills the daemon with SIGKILL, as a crash or an OOM kill would, and waits for it to go. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Sends SIGTERM and waits for the exit status. */

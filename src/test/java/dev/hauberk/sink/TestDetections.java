@@ -1,10 +1,10 @@
 package dev.hauberk.sink;
 
 import dev.hauberk.event.Action;
+import dev.hauberk.event.AncestorInfo;
 import dev.hauberk.event.Detection;
 import dev.hauberk.event.DetectionJson;
 import dev.hauberk.event.Namespaces;
-import dev.hauberk.event.ParentInfo;
 import dev.hauberk.event.ProcessFlag;
 import dev.hauberk.event.ProcessInfo;
 import dev.hauberk.event.RuleRef;
@@ -28,24 +28,26 @@ public final class TestDetections {
     public static JsonObject detection(int n) {
         ProcessInfo process = new ProcessInfo(
                 2000 + n, 2000 + n, 1000 + n,
-                1_000_000_000L + n, 999_000_000L + n,
-                "/tmp/payload-" + n, "payload-" + n,
+                1_000_000_000L + n, 900_000_000L, 999_000_000L + n,
+                "/tmp/payload-" + n, null, "/root", "payload-" + n,
                 List.of("/tmp/payload-" + n, "--connect", "127.0.0.1:4444"),
                 1000, 1000, 1000, 1000, 1000,
                 (8 << 20) | 1, 131_072L + n, 4242L,
                 new Namespaces(4026531840L, 4026531836L, 4026531833L, 4026531837L, 4026531835L, 4026531838L,
                         4026531839L),
                 Set.of(ProcessFlag.WORLD_WRITABLE_DIR));
-        ParentInfo parent = new ParentInfo(1000 + n, 900_000_000L, "/usr/bin/bash", Set.of());
+        AncestorInfo parent = new AncestorInfo(1000 + n, 1, 900_000_000L, 800_000_000L, "/usr/bin/bash",
+                List.of("-bash"), 4026531841L, Set.of(), AncestorInfo.Source.TABLE);
         Detection detection = new Detection(
                 idOf(n),
                 START.plusSeconds(n),
                 "test-host",
-                new RuleRef(1001, "exec-from-world-writable-dir", "execution", "high"),
+                new RuleRef(1, "exec-world-writable-dir", "unknown-executable", "high"),
                 RuleMode.MONITOR,
                 Action.REPORTED,
                 process,
-                parent);
+                List.of(parent),
+                null);
         return DetectionJson.encode(detection);
     }
 

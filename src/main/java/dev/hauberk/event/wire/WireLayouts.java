@@ -17,14 +17,20 @@ import java.util.Map;
 public final class WireLayouts {
 
     /** Mirrors HK_SCHEMA_VERSION. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     public static final int COMM_LEN = 16;
     public static final int PATH_MAX = 512;
     public static final int ARGS_MAX = 256;
+    public static final int CWD_MAX = 256;
+    public static final int SCRIPT_MAX = 256;
+    public static final int CGROUP_PATH_MAX = 256;
+    public static final int CGROUP_NAME_MAX = 128;
+    public static final int ANCESTRY_MAX = 16;
 
     /** Mirrors struct hk_proc. */
     public static final StructLayout PROC = MemoryLayout.structLayout(
             JAVA_LONG.withName("exec_id"),
+            JAVA_LONG.withName("parent_exec_id"),
             JAVA_LONG.withName("start_ns"),
             JAVA_LONG.withName("cgroup_id"),
             JAVA_LONG.withName("exe_ino"),
@@ -46,20 +52,29 @@ public final class WireLayouts {
             JAVA_INT.withName("flags"),
             JAVA_SHORT.withName("path_len"),
             JAVA_SHORT.withName("args_len"),
-            JAVA_INT.withName("pad0"),
+            JAVA_SHORT.withName("cwd_len"),
+            JAVA_SHORT.withName("script_len"),
             MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
             MemoryLayout.sequenceLayout(PATH_MAX, JAVA_BYTE).withName("path"),
-            MemoryLayout.sequenceLayout(ARGS_MAX, JAVA_BYTE).withName("args")).withName("hk_proc");
+            MemoryLayout.sequenceLayout(ARGS_MAX, JAVA_BYTE).withName("args"),
+            MemoryLayout.sequenceLayout(CWD_MAX, JAVA_BYTE).withName("cwd"),
+            MemoryLayout.sequenceLayout(SCRIPT_MAX, JAVA_BYTE).withName("script")).withName("hk_proc");
 
-    /** Mirrors struct hk_parent. */
-    public static final StructLayout PARENT = MemoryLayout.structLayout(
+    /** Mirrors struct hk_ancestor. */
+    public static final StructLayout ANCESTOR = MemoryLayout.structLayout(
             JAVA_LONG.withName("exec_id"),
+            JAVA_LONG.withName("parent_exec_id"),
+            JAVA_LONG.withName("start_ns"),
             JAVA_INT.withName("tgid"),
+            JAVA_INT.withName("ppid"),
             JAVA_INT.withName("flags"),
+            JAVA_INT.withName("mnt_ns"),
             JAVA_SHORT.withName("path_len"),
+            JAVA_SHORT.withName("args_len"),
             JAVA_SHORT.withName("source"),
-            JAVA_INT.withName("pad0"),
-            MemoryLayout.sequenceLayout(PATH_MAX, JAVA_BYTE).withName("path")).withName("hk_parent");
+            JAVA_SHORT.withName("pad0"),
+            MemoryLayout.sequenceLayout(PATH_MAX, JAVA_BYTE).withName("path"),
+            MemoryLayout.sequenceLayout(ARGS_MAX, JAVA_BYTE).withName("args")).withName("hk_ancestor");
 
     /** Mirrors struct hk_event_header. */
     public static final StructLayout EVENT_HEADER = MemoryLayout.structLayout(
@@ -72,21 +87,65 @@ public final class WireLayouts {
             JAVA_INT.withName("cpu"),
             JAVA_LONG.withName("time_ns")).withName("hk_event_header");
 
-    /** Mirrors struct hk_detection. */
+    /** Mirrors struct hk_detection; a record carries only ancestor_count ancestors. */
     public static final StructLayout DETECTION = MemoryLayout.structLayout(
             EVENT_HEADER.withName("header"),
             PROC.withName("proc"),
-            PARENT.withName("parent")).withName("hk_detection");
+            JAVA_INT.withName("ancestor_count"),
+            JAVA_INT.withName("pad0"),
+            MemoryLayout.sequenceLayout(ANCESTRY_MAX, ANCESTOR).withName("ancestors")).withName("hk_detection");
+
+    /** Mirrors struct hk_cgroup_event. */
+    public static final StructLayout CGROUP_EVENT = MemoryLayout.structLayout(
+            EVENT_HEADER.withName("header"),
+            JAVA_LONG.withName("cgroup_id"),
+            JAVA_INT.withName("op"),
+            JAVA_INT.withName("level"),
+            JAVA_SHORT.withName("path_len"),
+            JAVA_SHORT.withName("pad0"),
+            JAVA_INT.withName("pad1"),
+            MemoryLayout.sequenceLayout(CGROUP_PATH_MAX, JAVA_BYTE).withName("path")).withName("hk_cgroup_event");
+
+    /** Mirrors struct hk_container. */
+    public static final StructLayout CONTAINER = MemoryLayout.structLayout(
+            JAVA_LONG.withName("cgroup_id"),
+            JAVA_LONG.withName("first_exec_ns"),
+            JAVA_LONG.withName("image_id_hash"),
+            JAVA_INT.withName("mnt_ns"),
+            JAVA_INT.withName("pid_ns"),
+            JAVA_INT.withName("net_ns"),
+            JAVA_INT.withName("flags"),
+            JAVA_INT.withName("first_tgid"),
+            JAVA_SHORT.withName("name_len"),
+            JAVA_SHORT.withName("pad0"),
+            MemoryLayout.sequenceLayout(CGROUP_NAME_MAX, JAVA_BYTE).withName("name")).withName("hk_container");
+
+    /** Mirrors struct hk_container_event. */
+    public static final StructLayout CONTAINER_EVENT = MemoryLayout.structLayout(
+            EVENT_HEADER.withName("header"),
+            CONTAINER.withName("container")).withName("hk_container_event");
 
     /** Every mirrored struct, by its C name. */
     public static final Map<String, StructLayout> ALL = Map.of(
             "hk_proc", PROC,
-            "hk_parent", PARENT,
+            "hk_ancestor", ANCESTOR,
             "hk_event_header", EVENT_HEADER,
-            "hk_detection", DETECTION);
+            "hk_detection", DETECTION,
+            "hk_cgroup_event", CGROUP_EVENT,
+            "hk_container", CONTAINER,
+            "hk_container_event", CONTAINER_EVENT);
 
     /** Mirrors enum hk_event_kind. */
     public static final int EVENT_DETECTION = 1;
+    public static final int EVENT_CGROUP = 2;
+    public static final int EVENT_CONTAINER_EXEC = 3;
+
+    /** Mirrors enum hk_cgroup_op. */
+    public static final int CGROUP_MKDIR = 1;
+    public static final int CGROUP_RMDIR = 2;
+
+    /** Byte offset of the first ancestor in a detection record. */
+    public static final long DETECTION_ANCESTORS_OFFSET = DETECTION.byteOffset(groupElement("ancestors"));
 
     private WireLayouts() {
     }

@@ -68,6 +68,15 @@ class WireLayoutTest {
         List<org.junit.jupiter.params.provider.Arguments> result = new java.util.ArrayList<>();
         result.add(org.junit.jupiter.params.provider.Arguments.of("hk_event_kind", "HK_EVENT_DETECTION",
                 WireLayouts.EVENT_DETECTION));
+        result.add(org.junit.jupiter.params.provider.Arguments.of("hk_event_kind", "HK_EVENT_CGROUP", WireLayouts.EVENT_CGROUP));
+        result.add(org.junit.jupiter.params.provider.Arguments.of("hk_event_kind", "HK_EVENT_CONTAINER_EXEC",
+                WireLayouts.EVENT_CONTAINER_EXEC));
+        result.add(org.junit.jupiter.params.provider.Arguments.of("hk_cgroup_op", "HK_CGROUP_MKDIR", WireLayouts.CGROUP_MKDIR));
+        result.add(org.junit.jupiter.params.provider.Arguments.of("hk_cgroup_op", "HK_CGROUP_RMDIR", WireLayouts.CGROUP_RMDIR));
+        for (dev.hauberk.event.AncestorInfo.Source source : dev.hauberk.event.AncestorInfo.Source.values()) {
+            result.add(org.junit.jupiter.params.provider.Arguments.of("hk_ancestor_source",
+                    "HK_ANCESTOR_" + source.name(), source.code()));
+        }
         for (dev.hauberk.event.Action action : dev.hauberk.event.Action.values()) {
             result.add(org.junit.jupiter.params.provider.Arguments.of("hk_action", "HK_ACTION_" + action.name(),
                     action.code()));
