@@ -14,8 +14,11 @@
 
 #include "events.h"
 
-/* Deeper paths are flagged truncated; each step costs a handful of kernel reads. */
-#define HK_PATH_DEPTH_MAX 64
+/*
+ * Steps of a walk: enough for any path that fits in HK_PATH_MAX, and beyond it, so that
+ * the world-writable check still reaches /tmp above a path too long to report whole.
+ */
+#define HK_PATH_DEPTH_MAX 256
 #define HK_PATH_MASK (HK_PATH_MAX - 1)
 #define HK_NAME_MAX 255
 
@@ -54,12 +57,17 @@ struct hk_path_walk {
 	struct vfsmount *root_mnt;
 	__u32 pos;          /* start of the path built so far in the scratch buffer */
 	__u32 flags;
-	bool complete;      /* reached the root, rather than the depth limit */
+	bool writing;       /* still below the root and the buffer not full: names are recorded */
+	bool complete;      /* the path reached the root before the buffer or the steps ran out */
 };
 
 /*
  * One step of the walk: prepend one component, or cross one mount. Run through
  * bpf_loop() so that the verifier checks the body once instead of once per depth.
+ *
+ * The walk goes on past the process's root (a chroot) and past a full buffer, up to the
+ * top of the mount namespace, recording nothing more but still checking each directory
+ * for o+w: a long path or a jail must not hide that the file sits under /tmp.
  */
 static long path__step(__u32 index, struct hk_path_walk *walk)
 {
@@ -73,9 +81,9 @@ static long path__step(__u32 index, struct hk_path_walk *walk)
 
 	if (!scratch)
 		return 1;
-	if (dentry == walk->root_dentry && vfsmnt == walk->root_mnt) {
+	if (dentry == walk->root_dentry && vfsmnt == walk->root_mnt && walk->writing) {
 		walk->complete = true;
-		return 1;
+		walk->writing = false;
 	}
 
 	/* At the root of a mount: continue from the mount point in the parent mount. */
@@ -83,7 +91,7 @@ static long path__step(__u32 index, struct hk_path_walk *walk)
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 
 		if (mnt_parent == mnt) {
-			walk->complete = true;
+			walk->complete |= walk->writing;
 			return 1;
 		}
 		walk->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
@@ -100,33 +108,66 @@ static long path__step(__u32 index, struct hk_path_walk *walk)
 	if (!last && path__is_world_writable_dir(parent))
 		walk->flags |= HK_PROC_WORLD_WRITABLE_DIR;
 
-	struct qstr name = BPF_CORE_READ(dentry, d_name);
-	__u32 len = name.len;
-	__u32 pos = walk->pos;
+	if (walk->writing) {
+		struct qstr name = BPF_CORE_READ(dentry, d_name);
+		__u32 len = name.len;
+		__u32 pos = walk->pos;
 
-	/* The name and its leading slash must fit while keeping a byte for the NUL. */
-	if (len == 0 || len > HK_NAME_MAX || len + 1 >= pos || pos > HK_PATH_MAX) {
-		walk->flags |= HK_PROC_PATH_TRUNCATED;
-		return 1;
+		/* The name and its leading slash must fit while keeping a byte for the NUL. */
+		if (len == 0 || len > HK_NAME_MAX || len + 1 >= pos || pos > HK_PATH_MAX) {
+			walk->flags |= HK_PROC_PATH_TRUNCATED;
+			walk->writing = false;
+		} else {
+			pos -= len;
+			if (bpf_probe_read_kernel(&scratch->buf[pos & HK_PATH_MASK], len & HK_NAME_MAX, name.name)) {
+				walk->flags |= HK_PROC_PATH_UNREADABLE;
+				walk->writing = false;
+			} else {
+				pos -= 1;
+				scratch->buf[pos & HK_PATH_MASK] = '/';
+				walk->pos = pos;
+				walk->complete |= last;
+			}
+		}
 	}
-	pos -= len;
-	if (bpf_probe_read_kernel(&scratch->buf[pos & HK_PATH_MASK], len & HK_NAME_MAX, name.name)) {
-		walk->flags |= HK_PROC_PATH_UNREADABLE;
-		return 1;
-	}
-	pos -= 1;
-	scratch->buf[pos & HK_PATH_MASK] = '/';
-	walk->pos = pos;
 	walk->dentry = parent;
-	walk->complete = last;
 	return last;
+}
+
+/* Checks every directory above dentry within its own file system, for o+w. */
+static long path__fs_step(__u32 index, struct hk_path_walk *walk)
+{
+	struct dentry *dentry = walk->dentry;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+
+	if (parent == dentry)
+		return 1;
+	if (path__is_world_writable_dir(parent)) {
+		walk->flags |= HK_PROC_WORLD_WRITABLE_DIR;
+		return 1;
+	}
+	walk->dentry = parent;
+	return 0;
+}
+
+/*
+ * Whether a directory above dentry in its own file system is writable by others. The
+ * mount walk sees only the directories of the path it was reached by; a file bind-mounted
+ * from /dev/shm onto /usr/bin is reached through /usr/bin, but lives under /dev/shm.
+ */
+static __always_inline bool path__fs_ancestor_world_writable(struct dentry *dentry)
+{
+	struct hk_path_walk walk = { .dentry = dentry };
+
+	bpf_loop(HK_PATH_DEPTH_MAX, path__fs_step, &walk, 0);
+	return walk.flags & HK_PROC_WORLD_WRITABLE_DIR;
 }
 
 /*
  * Writes the absolute path of (dentry, vfsmnt) into out, NUL-terminated. capacity is
- * out's size, a power of two of at most HK_PATH_MAX; a longer path keeps its head and is
- * flagged truncated. root_dentry and root_mnt may be NULL to walk to the top of the
- * mount namespace.
+ * out's size, a power of two of at most HK_PATH_MAX. A path that does not fit keeps its
+ * tail, the part nearest the file, and is flagged truncated. root_dentry and root_mnt
+ * may be NULL to walk to the top of the mount namespace.
  */
 static __always_inline struct hk_path_result path__build(struct dentry *dentry, struct vfsmount *vfsmnt,
 							   struct dentry *root_dentry, struct vfsmount *root_mnt,
@@ -138,6 +179,7 @@ static __always_inline struct hk_path_result path__build(struct dentry *dentry, 
 		.root_dentry = root_dentry,
 		.root_mnt = root_mnt,
 		.pos = HK_PATH_MAX,
+		.writing = true,
 	};
 	struct hk_path_result result = {};
 	__u32 zero = 0;
@@ -166,6 +208,7 @@ static __always_inline struct hk_path_result path__build(struct dentry *dentry, 
 	__u32 len = HK_PATH_MAX - pos;
 
 	if (len > capacity - 1) {
+		pos += len - (capacity - 1);
 		len = capacity - 1;
 		result.flags |= HK_PROC_PATH_TRUNCATED;
 	}

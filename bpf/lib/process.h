@@ -189,6 +189,8 @@ static __always_inline void process__fill_exe(struct hk_proc *proc, struct task_
 		proc->flags |= HK_PROC_DELETED;
 	if (process__is_overlay_upper(inode))
 		proc->flags |= HK_PROC_OVERLAY_UPPER;
+	if (!(proc->flags & HK_PROC_MEMFD) && path__fs_ancestor_world_writable(dentry))
+		proc->flags |= HK_PROC_WORLD_WRITABLE_DIR;
 }
 
 /* The working directory, and whether the root is not the mount namespace's root (a chroot). */

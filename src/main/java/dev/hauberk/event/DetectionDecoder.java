@@ -81,7 +81,7 @@ public final class DetectionDecoder {
                 p.u64(record, base, "exec_id"),
                 p.u64(record, base, "parent_exec_id"),
                 p.u64(record, base, "start_ns"),
-                p.string(record, base, "path", p.u16(record, base, "path_len")),
+                reported(p.string(record, base, "path", p.u16(record, base, "path_len")), flags),
                 script ? p.string(record, base, "script", p.u16(record, base, "script_len")) : null,
                 p.string(record, base, "cwd", p.u16(record, base, "cwd_len")),
                 p.cString(record, base, "comm"),
@@ -98,6 +98,14 @@ public final class DetectionDecoder {
                 ProcessFlag.fromBits(flags));
     }
 
+    /** The symbol that starts a path the kernel cut: its head is missing, so it is not an absolute path. */
+    public static final String TRUNCATION_MARK = "\u2026";
+
+    /** A path cut by the kernel keeps its tail; marking it stops it from reading as a real absolute path. */
+    private static String reported(String path, int flags) {
+        return (flags & ProcessFlag.PATH_TRUNCATED.bit()) != 0 ? TRUNCATION_MARK + path : path;
+    }
+
     private static AncestorInfo ancestor(MemorySegment record, long base) {
         WireReader a = ANCESTOR_FIELDS;
         return new AncestorInfo(
@@ -105,7 +113,7 @@ public final class DetectionDecoder {
                 a.s32(record, base, "ppid"),
                 a.u64(record, base, "exec_id"),
                 a.u64(record, base, "start_ns"),
-                a.string(record, base, "path", a.u16(record, base, "path_len")),
+                reported(a.string(record, base, "path", a.u16(record, base, "path_len")), a.s32(record, base, "flags")),
                 a.arguments(record, base, "args", a.u16(record, base, "args_len")),
                 a.u32(record, base, "mnt_ns"),
                 ProcessFlag.fromBits(a.s32(record, base, "flags")),

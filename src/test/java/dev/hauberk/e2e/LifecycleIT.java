@@ -57,7 +57,7 @@ class LifecycleIT {
         // The JVM reports death by SIGTERM as 143 after running its shutdown hooks.
         assertThat(status).isEqualTo(143);
         assertThat(daemon.log()).contains("sensor unloaded");
-        assertThat(attachedHauberkPrograms()).isEqualTo(before);
+        assertThat(awaitAttachedPrograms(before)).isEqualTo(before);
     }
 
     @Test
@@ -102,6 +102,20 @@ class LifecycleIT {
     /** The programs a daemon keeps attached; the recovery iterator runs once and is not among them. */
     static final List<String> PROGRAMS = List.of("handle_exec", "handle_fork", "handle_exit", "handle_cgroup_mkdir",
             "handle_cgroup_rmdir");
+
+    /**
+     * Polls until the count of attached programs is expected, for up to 10 s, and returns the
+     * last count: the kernel frees a detached program after an RCU grace period, not at once.
+     */
+    static int awaitAttachedPrograms(int expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int count = attachedHauberkPrograms();
+        while (count != expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            count = attachedHauberkPrograms();
+        }
+        return count;
+    }
 
     /** Programs attached by any Hauberk instance, counted from bpftool's list of loaded programs. */
     static int attachedHauberkPrograms() throws IOException, InterruptedException {

@@ -129,6 +129,70 @@ class PathCorrectnessIT {
     }
 
     @Test
+    void pathTooLongToReportIsStillCheckedAndMarked() throws Exception {
+        Path deep = dir;
+        for (int i = 0; i < 5; i++) {
+            deep = Files.createDirectory(deep.resolve("d".repeat(120) + i));
+        }
+        Path binary = copyOf("/bin/true", deep.resolve("prog"));
+        assertThat(binary.toString().length()).isGreaterThan(511);
+
+        Behaviours.Run run = Behaviours.run(List.of(binary.toString()));
+
+        JsonObject detected = detectionOf(run.pid());
+        String exe = detected.getJsonObject("process").getString("exe");
+        assertThat(exe).startsWith("\u2026").endsWith("/" + "d".repeat(120) + "4/prog");
+        assertThat(binary.toString()).endsWith(exe.substring(1));
+        assertThat(detected.getJsonArray("flags").getList()).contains("path-truncated", "world-writable-dir");
+    }
+
+    @Test
+    void pathDeeperThanTheStepLimitOfOldIsStillChecked() throws Exception {
+        Path deep = dir;
+        for (int i = 0; i < 80; i++) {
+            deep = Files.createDirectory(deep.resolve("n" + i));
+        }
+        Path binary = copyOf("/bin/true", deep.resolve("prog"));
+
+        Behaviours.Run run = Behaviours.run(List.of(binary.toString()));
+
+        assertThat(detectionOf(run.pid()).getJsonArray("flags").getList()).contains("world-writable-dir");
+    }
+
+    @Test
+    void binaryBindMountedOverASystemPathIsStillFromDevShm() throws Exception {
+        Path payload = copyOf("/bin/true", dir.resolve("payload"));
+        // An unprivileged user in a user and mount namespace of its own, as an attacker would do it.
+        Behaviours.Run run = Behaviours.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "unshare", "-Urm", "sh", "-c", "mount --bind \"$1\" /usr/bin/true && exec /usr/bin/true", "sh",
+                payload.toString()));
+        assertThat(run.exitStatus()).isZero();
+
+        JsonObject detected = detectionOf(run.pid());
+        assertThat(detected.getJsonObject("process").getString("exe")).isEqualTo("/usr/bin/true");
+        assertThat(detected.getJsonObject("process").getLong("uid")).isEqualTo(65534);
+    }
+
+    @Test
+    void chrootJailUnderTmpIsStillFromAWorldWritableDirectory() throws Exception {
+        Path jail = Files.createTempDirectory(Path.of("/tmp"), "hk-jail-");
+        try {
+            Files.setPosixFilePermissions(jail, PosixFilePermissions.fromString("rwxr-xr-x"));
+            copyOf("/bin/busybox", jail.resolve("busybox"));
+
+            Behaviours.Run run = Behaviours.run(List.of("chroot", jail.toString(), "/busybox", "true"));
+
+            assertThat(run.exitStatus()).isZero();
+            JsonObject detected = detectionOf(run.pid());
+            assertThat(detected.getJsonObject("process").getString("exe")).isEqualTo("/busybox");
+            assertThat(detected.getJsonArray("flags").getList()).contains("chroot", "world-writable-dir");
+        } finally {
+            Files.deleteIfExists(jail.resolve("busybox"));
+            Files.deleteIfExists(jail);
+        }
+    }
+
+    @Test
     void chrootedProcessReportsThePathItSees() throws Exception {
         Path root = Files.createDirectory(workDir.resolve("chroot-" + UUID.randomUUID()));
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -88,7 +88,7 @@ class RestartIT {
         // Stopped with keep_attached_on_exit: still attached, until the pins are removed.
         assertThat(LifecycleIT.attachedHauberkPrograms()).isEqualTo(baseline + LifecycleIT.PROGRAMS.size());
         removePins();
-        assertThat(LifecycleIT.attachedHauberkPrograms()).isEqualTo(baseline);
+        assertThat(LifecycleIT.awaitAttachedPrograms(baseline)).isEqualTo(baseline);
     }
 
     @Test
