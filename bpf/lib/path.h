@@ -58,6 +58,7 @@ struct hk_path_walk {
 	__u32 pos;          /* start of the path built so far in the scratch buffer */
 	__u32 flags;
 	bool writing;       /* still below the root and the buffer not full: names are recorded */
+	bool fs_relative;   /* the mount was detached: names come from the file system's own tree */
 	bool complete;      /* the path reached the root before the buffer or the steps ran out */
 };
 
@@ -87,16 +88,29 @@ static long path__step(__u32 index, struct hk_path_walk *walk)
 	}
 
 	/* At the root of a mount: continue from the mount point in the parent mount. */
-	if (dentry == mnt_root) {
+	if (dentry == mnt_root && !walk->fs_relative) {
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (mnt_parent == mnt) {
+		/*
+		 * A mount of the file itself that is attached nowhere, as a runtime makes to exec
+		 * a private copy of its own binary: the path through the mount is just "/". Name
+		 * the file by its place in its own file system instead, and say so.
+		 */
+		if (mnt_parent == mnt && walk->pos == HK_PATH_MAX && dentry != parent) {
+			walk->fs_relative = true;
+			walk->flags |= HK_PROC_FS_RELATIVE_PATH;
+		} else if (mnt_parent == mnt) {
 			walk->complete |= walk->writing;
 			return 1;
+		} else {
+			walk->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			walk->vfsmnt = &mnt_parent->mnt;
+			return 0;
 		}
-		walk->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		walk->vfsmnt = &mnt_parent->mnt;
-		return 0;
+	}
+	if (walk->fs_relative && dentry == parent) {
+		walk->complete |= walk->writing;
+		return 1;
 	}
 
 	/*

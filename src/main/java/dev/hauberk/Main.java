@@ -74,7 +74,7 @@ public final class Main {
         try {
             config = ConfigLoader.load(configFile);
             catalog = RuleCatalog.load(config.daemon().rulesDirectory());
-            modes = catalog.modes(config.ruleModes(), config.source().toString());
+            modes = catalog.modes(config.ruleModes(), config.ruleModeSources());
             descriptors = VerticleDescriptor.loadAll(config.daemon().verticlesDirectory());
         } catch (ConfigException e) {
             exit(log, EXIT_USAGE, e.getMessage());

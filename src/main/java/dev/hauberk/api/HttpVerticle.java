@@ -1,5 +1,7 @@
 package dev.hauberk.api;
 
+import dev.hauberk.Addresses;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  * <li>{@code GET /api/v1/detections}: {@link DetectionsHandler}
- * <li>{@code GET /api/v1/rules}: {@link RulesHandler}
+ * <li>{@code GET /api/v1/rules} and {@code GET /api/v1/containers}: {@link ListHandler}
  * <li>{@code GET /api/v1/health}: {@link HealthHandler}
  * <li>{@code GET /api/v1/stream} (WebSocket): {@link StreamHandler}
  * </ul>
@@ -62,7 +64,10 @@ public final class HttpVerticle extends VerticleBase {
         StreamHandler stream = new StreamHandler(eventBus, JOURNAL_TIMEOUT_MS, StreamCounters.shared(vertx));
         Router router = Router.router(vertx);
         router.get("/api/v1/detections").handler(new DetectionsHandler(eventBus, JOURNAL_TIMEOUT_MS));
-        router.get("/api/v1/rules").handler(new RulesHandler(eventBus, RULES_TIMEOUT_MS));
+        router.get("/api/v1/rules").handler(new ListHandler(eventBus, Addresses.RULES_LIST, "rules", "rule service",
+                RULES_TIMEOUT_MS));
+        router.get("/api/v1/containers").handler(new ListHandler(eventBus, Addresses.CONTAINERS_LIST, "containers",
+                "container service", RULES_TIMEOUT_MS));
         router.get("/api/v1/health").handler(new HealthHandler(eventBus, HEALTH_TIMEOUT_MS, stream::stats));
         router.get("/api/v1/stream").handler(stream);
 

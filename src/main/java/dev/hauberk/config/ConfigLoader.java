@@ -2,6 +2,7 @@ package dev.hauberk.config;
 
 import dev.hauberk.context.container.ContainerOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,8 +31,14 @@ public final class ConfigLoader {
 
         YamlMap http = root.map("http");
         http.requireOnly(Set.of("host", "port"));
-        HauberkConfig.Http httpConfig = new HauberkConfig.Http(
-                http.string("host", HauberkConfig.DEFAULT_HTTP_HOST),
+        String host = http.string("host", HauberkConfig.DEFAULT_HTTP_HOST);
+        try {
+            // A literal only: a name would be resolved through DNS at every start.
+            InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException e) {
+            throw http.error("host", "'" + host + "' is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)");
+        }
+        HauberkConfig.Http httpConfig = new HauberkConfig.Http(host,
                 (int) http.integer("port", HauberkConfig.DEFAULT_HTTP_PORT, 1, 65_535));
 
         YamlMap kernel = root.map("kernel");
@@ -71,17 +78,24 @@ public final class ConfigLoader {
 
         YamlMap modes = root.map("rule_modes");
         Map<String, String> ruleModes = new LinkedHashMap<>();
+        Map<String, String> ruleModeSources = new LinkedHashMap<>();
         for (String rule : modes.keys()) {
             String mode = modes.requireString(rule);
             if (!Set.of("off", "monitor", "enforce").contains(mode)) {
                 throw modes.error(rule, "mode '" + mode + "' does not exist; expected off, monitor or enforce");
             }
             ruleModes.put(rule, mode);
+            ruleModeSources.put(rule, modes.keyPosition(rule));
         }
 
         ContainerOptions containers = containers(root.map("containers"));
 
+        // Last, so that a value error elsewhere is reported before a missing directory.
+        requireDirectory(daemon, "rules_directory", daemonConfig.rulesDirectory(), base);
+        requireDirectory(daemon, "verticles_directory", daemonConfig.verticlesDirectory(), base);
+
         return new HauberkConfig(absolute, httpConfig, journalConfig, kernelConfig, daemonConfig, Map.copyOf(ruleModes),
+                Map.copyOf(ruleModeSources),
                 containers);
     }
 
@@ -154,6 +168,14 @@ public final class ConfigLoader {
             json.put("indexSize", journal.integer("index_size", 0, 0, 1_000_000));
         }
         return json;
+    }
+
+    /** A directory setting that must exist; the error names the key and how relative paths resolve. */
+    private static void requireDirectory(YamlMap section, String key, Path resolved, Path base) throws ConfigException {
+        if (!Files.isDirectory(resolved)) {
+            throw new ConfigException(section.position(key) + ": " + key + ": directory " + resolved
+                    + " not found (relative paths resolve against the configuration file's directory, " + base + ")");
+        }
     }
 
     private static Path resolve(Path base, String path) {

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param kernel        sizes of the kernel-side maps
  * @param daemon        process-wide settings
  * @param ruleModes     per-rule mode overrides by rule name, applied over each rule's default mode
+ * @param ruleModeSources file:line:column of each override, for errors about it
  * @param containers    how containers are resolved through CRI and containerd; its defaults are
  *                      the DEFAULT_* constants of {@link ContainerOptions}
  */
@@ -26,6 +27,7 @@ public record HauberkConfig(
         Kernel kernel,
         Daemon daemon,
         Map<String, String> ruleModes,
+        Map<String, String> ruleModeSources,
         ContainerOptions containers) {
 
     public static final String DEFAULT_HTTP_HOST = "127.0.0.1";

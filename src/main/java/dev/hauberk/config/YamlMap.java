@@ -167,16 +167,29 @@ public final class YamlMap {
         return string(key).orElseThrow(() -> new ConfigException(position() + ": missing required key '" + key + "'"));
     }
 
+    /**
+     * An integer value within [min, max]; absent gives defaultValue. A present key needs a
+     * plain number: an explicit null or a quoted string is an error, not a default.
+     */
     public long integer(String key, long defaultValue, long min, long max) throws ConfigException {
-        Optional<String> text = string(key);
-        if (text.isEmpty()) {
+        ScalarNode scalar = scalar(key);
+        if (scalar == null) {
             return defaultValue;
+        }
+        if (isNull(scalar)) {
+            throw error(key, "needs a number; remove the key to use the default " + defaultValue);
+        }
+        String text = scalar.getValue();
+        if (!scalar.isPlain()) {
+            throw error(key, "'" + text + "' is quoted; write the number without quotes");
         }
         long value;
         try {
-            value = Long.parseLong(text.get().replace("_", ""));
+            value = Long.parseLong(text.replace("_", ""));
         } catch (NumberFormatException e) {
-            throw error(key, "'" + text.get() + "' is not an integer");
+            String reason = text.replace("_", "").matches("-?\\d+") ? "is out of range [" + min + ", " + max + "]"
+                    : "is not an integer";
+            throw error(key, "'" + text + "' " + reason);
         }
         if (value < min || value > max) {
             throw error(key, value + " is out of range [" + min + ", " + max + "]");

@@ -6,7 +6,9 @@ import dev.hauberk.event.RuleRef;
 import dev.hauberk.rules.Rule;
 import dev.hauberk.rules.RuleCatalog;
 import dev.hauberk.rules.RuleMode;
+import dev.hauberk.context.container.ContainerInfo;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongFunction;
 
@@ -25,6 +27,14 @@ public final class Enricher {
     }
 
     public Detection enrich(KernelDetection raw) {
+        return enrich(raw, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Enriches with the process's container, if it runs in one, and the container's root
+     * directory on the host, from which the executable's host path follows.
+     */
+    public Detection enrich(KernelDetection raw, Optional<ContainerInfo> container, Optional<String> hostRoot) {
         RuleRef rule = catalog.byId(raw.ruleId())
                 .map(Enricher::ref)
                 // The object knows a rule the catalogue lacks: report it rather than drop it.
@@ -38,7 +48,10 @@ public final class Enricher {
                 raw.action(),
                 raw.process(),
                 raw.ancestors(),
-                null);
+                container.map(ContainerInfo::toJson).orElse(null),
+                hostRoot.filter(root -> raw.process().exe().startsWith("/"))
+                        .map(root -> root.equals("/") ? raw.process().exe() : root + raw.process().exe())
+                        .orElse(null));
     }
 
     private static RuleRef ref(Rule rule) {

@@ -13,6 +13,8 @@ import java.util.List;
  * @param mode      the rule's mode when the kernel decided
  * @param ancestors the parent first, then its parent, as far as the kernel recorded
  * @param container the container's JSON (docs/containers.md), or null on the host
+ * @param hostExe   the executable's path as the host sees it, for a process in a container
+ *                  whose root directory was found; otherwise null
  */
 public record Detection(
         String id,
@@ -23,5 +25,6 @@ public record Detection(
         Action action,
         ProcessInfo process,
         List<AncestorInfo> ancestors,
-        JsonObject container) {
+        JsonObject container,
+        String hostExe) {
 }

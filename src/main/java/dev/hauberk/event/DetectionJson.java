@@ -31,7 +31,7 @@ public final class DetectionJson {
                         .put("severity", detection.rule().severity()))
                 .put("mode", detection.mode().jsonName())
                 .put("action", detection.action().jsonName())
-                .put("process", process(process))
+                .put("process", process(process).put("hostExe", detection.hostExe()))
                 .put("parent", parent(process, detection.ancestors()))
                 .put("ancestors", ancestors(detection.ancestors()))
                 .put("container", detection.container())

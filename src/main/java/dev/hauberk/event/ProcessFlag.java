@@ -17,7 +17,8 @@ public enum ProcessFlag {
     CWD_TRUNCATED(1 << 9, "cwd-truncated"),
     SCRIPT_TRUNCATED(1 << 10, "script-truncated"),
     EXEC_FD(1 << 11, "exec-fd"),
-    FOREIGN_ROOT(1 << 12, "chroot");
+    FOREIGN_ROOT(1 << 12, "chroot"),
+    FS_RELATIVE_PATH(1 << 13, "fs-relative-path");
 
     private final int bit;
     private final String jsonName;

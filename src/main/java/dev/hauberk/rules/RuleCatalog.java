@@ -5,7 +5,6 @@ import dev.hauberk.config.YamlMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -126,24 +125,20 @@ public final class RuleCatalog {
 
     /**
      * The mode of every rule: its default, replaced by overrides (rule name to mode name).
-     * An override naming no rule is an error.
+     * An override naming no rule is an error at its position in sources (name to file:line:column).
      */
-    public Map<Integer, RuleMode> modes(Map<String, String> overrides, String overrideSource) throws ConfigException {
+    public Map<Integer, RuleMode> modes(Map<String, String> overrides, Map<String, String> sources) throws ConfigException {
         Map<Integer, RuleMode> modes = new TreeMap<>();
         for (Rule rule : byId.values()) {
             modes.put(rule.id(), rule.defaultMode());
         }
-        List<String> unknown = new ArrayList<>();
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             Optional<Rule> rule = byName(override.getKey());
             if (rule.isEmpty()) {
-                unknown.add(override.getKey());
-                continue;
+                throw new ConfigException(sources.getOrDefault(override.getKey(), "rule_modes") + ": rule_modes: no rule named '"
+                        + override.getKey() + "'; the catalogue's rules are " + String.join(", ", byName.keySet().stream().sorted().toList()));
             }
             modes.put(rule.get().id(), RuleMode.parse(override.getValue()).orElseThrow());
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigException(overrideSource + ": rule_modes: no rule named " + String.join(", ", unknown));
         }
         return modes;
     }

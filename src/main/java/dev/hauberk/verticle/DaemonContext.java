@@ -84,6 +84,24 @@ public final class DaemonContext {
         this.contextListener = listener;
     }
 
+    private volatile dev.hauberk.kernel.CgroupHierarchy cgroupHierarchy = dev.hauberk.kernel.CgroupHierarchy.V2;
+    private volatile dev.hauberk.kernel.HostNamespaces hostNamespaces;
+
+    /** The cgroup hierarchy the sensor tracks containers by, resolved when it loaded. */
+    public dev.hauberk.kernel.CgroupHierarchy cgroupHierarchy() {
+        return cgroupHierarchy;
+    }
+
+    /** The host's namespaces, as the sensor read them. */
+    public dev.hauberk.kernel.HostNamespaces hostNamespaces() {
+        return hostNamespaces;
+    }
+
+    void publishHost(dev.hauberk.kernel.CgroupHierarchy hierarchy, dev.hauberk.kernel.HostNamespaces namespaces) {
+        this.cgroupHierarchy = hierarchy;
+        this.hostNamespaces = namespaces;
+    }
+
     void publishSensor(Sensor loaded) {
         sensor.set(loaded);
     }

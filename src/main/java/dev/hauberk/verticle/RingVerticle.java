@@ -2,6 +2,7 @@ package dev.hauberk.verticle;
 
 import dev.hauberk.Addresses;
 import dev.hauberk.bpf.RingBufferReader;
+import dev.hauberk.context.ContainerContext;
 import dev.hauberk.context.Enricher;
 import dev.hauberk.event.ContextEvent;
 import dev.hauberk.event.ContextEventDecoder;
@@ -34,6 +35,7 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
     private final DaemonContext daemon;
     private RingReaderThread reader;
     private Enricher enricher;
+    private ContainerContext containers;
     private final AtomicLong decodeErrors = new AtomicLong();
     private final AtomicLong appendFailures = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
@@ -48,13 +50,16 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
         Sensor sensor = daemon.sensor().orElseThrow(() ->
                 new IllegalStateException("the sensor is not loaded: deploy SensorVerticle before RingVerticle"));
         enricher = new Enricher(daemon.catalog(), daemon.host(), daemon.clock()::toInstant);
+        containers = new ContainerContext(vertx, daemon.config().containers(), daemon.cgroupHierarchy(),
+                daemon.hostNamespaces(), sensor.map("hk_containers"));
+        daemon.setContextListener(containers::onEvent);
         Context loop = context;
         RingBufferReader ring = RingBufferReader.open(sensor.ringBufferFd(), sensor.ringBufferBytes());
         reader = new RingReaderThread(ring, daemon.config().daemon().handoffRecords(),
                 task -> loop.runOnContext(ignored -> task.run()), this::drain);
         vertx.eventBus().consumer(Addresses.RING_STATS, message -> message.reply(stats()));
-        reader.start();
-        return Future.succeededFuture();
+        // Containers that already run are known before the first record is read.
+        return containers.start().onSuccess(found -> reader.start());
     }
 
     private void drain() {
@@ -88,7 +93,13 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
             LOG.warn("malformed detection record dropped: {}", e.getMessage());
             return;
         }
-        JsonObject json = DetectionJson.encode(enricher.enrich(raw));
+        // A detection waits for its container's lookup, so it leaves with the image id.
+        containers.containerOf(raw.process()).onComplete(container -> send(raw, container.result()));
+    }
+
+    private void send(KernelDetection raw, java.util.Optional<dev.hauberk.context.container.ContainerInfo> container) {
+        java.util.Optional<String> hostRoot = container.flatMap(info -> containers.hostRoot(raw.process().cgroupId()));
+        JsonObject json = DetectionJson.encode(enricher.enrich(raw, container, hostRoot));
         // The journal belongs to this host: never route an append to another cluster member.
         vertx.eventBus().request(Addresses.JOURNAL_APPEND, json, new DeliveryOptions().setLocalOnly(true)).onComplete(result -> {
             if (result.succeeded()) {
@@ -131,6 +142,6 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
         if (reader != null) {
             reader.close();
         }
-        return Future.succeededFuture();
+        return containers == null ? Future.succeededFuture() : containers.close();
     }
 }

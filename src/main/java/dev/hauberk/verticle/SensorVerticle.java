@@ -42,9 +42,11 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
         if (kernel.pinPath() != null) {
             BpfFs.ensureMounted(kernel.pinPath().getParent());
         }
+        HostNamespaces host = HostNamespaces.read();
         sensor = Sensor.start(Sensor.bundledObject(), new SensorOptions(
                 kernel.ringBufferBytes(), kernel.processTableEntries(), kernel.processHistoryEntries(),
-                kernel.ancestryDepth(), hierarchy, HostNamespaces.read(), kernel.pinPath(), context.initialModes()));
+                kernel.ancestryDepth(), hierarchy, host, kernel.pinPath(), context.initialModes()));
+        context.publishHost(hierarchy, host);
         context.publishSensor(sensor);
         LOG.info("sensor loaded on kernel {}: {} programs {}, ring buffer {} bytes, containers by cgroup {}",
                 Preflight.kernelRelease(), sensor.attachedPrograms(),

@@ -14,10 +14,48 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
+    /** Writes conf/hauberk.yaml under the temporary directory, next to the rules and verticles it defaults to. */
     private Path write(String yaml) throws Exception {
-        Path file = dir.resolve("hauberk.yaml");
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(conf.resolve("rules"));
+        Files.createDirectories(dir.resolve("verticles"));
+        Path file = conf.resolve("hauberk.yaml");
         Files.writeString(file, yaml);
         return file;
+    }
+
+    @Test
+    void missingRulesDirectoryNamesTheKeyAndTheBase() throws Exception {
+        Path file = write("daemon:\n  rules_directory: catalogue\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessage(file + ":2:20: rules_directory: directory " + dir.resolve("conf/catalogue")
+                        + " not found (relative paths resolve against the configuration file's directory, "
+                        + dir.resolve("conf") + ")");
+    }
+
+    @Test
+    void hostNameIsRejectedForAnAddress() throws Exception {
+        Path file = write("http:\n  host: 127.0.0.300\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining(":2:9: host: '127.0.0.300' is not an IPv4 or IPv6 address");
+    }
+
+    @Test
+    void quotedOrNullNumberIsRejected() throws Exception {
+        Path quoted = write("http:\n  port: \"7461\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(quoted)).hasMessageContaining(":2:9: port: '7461' is quoted");
+
+        Path empty = write("http:\n  port: ~\n");
+        assertThatThrownBy(() -> ConfigLoader.load(empty)).hasMessageContaining(":2:9: port: needs a number");
+    }
+
+    @Test
+    void hugeNumberIsOutOfRangeNotMalformed() throws Exception {
+        Path file = write("kernel:\n  ring_buffer_bytes: 99999999999999999999\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("'99999999999999999999' is out of range");
     }
 
     @Test
@@ -240,6 +278,6 @@ class ConfigLoaderTest {
     void relativePathsResolveAgainstTheFile() throws Exception {
         HauberkConfig config = ConfigLoader.load(write("journal:\n  directory: data/journal\n"));
 
-        assertThat(config.journal().getString("directory")).isEqualTo(dir.resolve("data/journal").toString());
+        assertThat(config.journal().getString("directory")).isEqualTo(dir.resolve("conf/data/journal").toString());
     }
 }

@@ -71,8 +71,15 @@ final class DaemonProcess implements AutoCloseable {
     /** Starts with the given pin directory, keeping programs attached after exit when keepAttached. */
     static DaemonProcess start(Path workDir, Map<String, String> ruleModes, Path pinPath, boolean keepAttached)
             throws Exception {
+        return start(workDir, ruleModes, pinPath, keepAttached, "");
+    }
+
+    /** Starts with extraYaml (whole top-level sections) appended to the configuration. */
+    static DaemonProcess start(Path workDir, Map<String, String> ruleModes, Path pinPath, boolean keepAttached,
+                               String extraYaml) throws Exception {
         int port = freePort();
         Path config = writeConfig(workDir, port, ruleModes, pinPath, keepAttached);
+        Files.writeString(config, extraYaml, java.nio.file.StandardOpenOption.APPEND);
         Path log = workDir.resolve("daemon.log");
         Process process = new ProcessBuilder(java().toString(), "-jar", jar().toString(), "--config", config.toString())
                 .redirectErrorStream(true)

@@ -56,7 +56,7 @@ class RuleCatalogTest {
     @Test
     void overridesReplaceDefaultModes() throws Exception {
         write("a.yaml", VALID);
-        Map<Integer, RuleMode> modes = RuleCatalog.load(dir).modes(Map.of("exec-world-writable-dir", "off"), "conf");
+        Map<Integer, RuleMode> modes = RuleCatalog.load(dir).modes(Map.of("exec-world-writable-dir", "off"), Map.of());
 
         assertThat(modes).containsEntry(1, RuleMode.OFF).containsEntry(2, RuleMode.ENFORCE);
     }
@@ -66,9 +66,10 @@ class RuleCatalogTest {
         write("a.yaml", VALID);
         RuleCatalog catalog = RuleCatalog.load(dir);
 
-        assertThatThrownBy(() -> catalog.modes(Map.of("no-such-rule", "enforce"), "conf/hauberk.yaml"))
+        assertThatThrownBy(() -> catalog.modes(Map.of("no-such-rule", "enforce"), Map.of("no-such-rule", "conf/hauberk.yaml:9:3")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("conf/hauberk.yaml: rule_modes: no rule named no-such-rule");
+                .hasMessage("conf/hauberk.yaml:9:3: rule_modes: no rule named 'no-such-rule'; the catalogue's rules are "
+                        + "exec-memfd, exec-world-writable-dir");
     }
 
     @Test

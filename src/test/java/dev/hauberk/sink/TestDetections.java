@@ -47,6 +47,7 @@ public final class TestDetections {
                 Action.REPORTED,
                 process,
                 List.of(parent),
+                null,
                 null);
         return DetectionJson.encode(detection);
     }

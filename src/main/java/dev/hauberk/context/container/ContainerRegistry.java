@@ -58,6 +58,8 @@ public final class ContainerRegistry {
         Instant goneAt;
         ContainerInfo info;
         long lastLookupNanos;
+        /** Callers of {@link #awaitLookup} waiting for the first lookup to complete. */
+        List<Promise<Optional<ContainerInfo>>> waiters = new ArrayList<>();
         long purgeTimer = -1;
 
         Tracked(long cgroupId, String path, ContainerIdentity identity, Instant firstSeen) {
@@ -223,6 +225,25 @@ public final class ContainerRegistry {
         return Optional.of(tracked.snapshot());
     }
 
+    /** The cgroup path a tracked cgroup id was recorded with, relative to its hierarchy's root. */
+    public Optional<String> pathOf(long cgroupId) {
+        return Optional.ofNullable(byCgroup.get(cgroupId)).map(tracked -> tracked.path);
+    }
+
+    /**
+     * Returns the container of cgroupId once its lookup completed: at once when it is known or
+     * the cgroup is no container, later when the lookup is still pending. Never fails.
+     */
+    public Future<Optional<ContainerInfo>> awaitLookup(long cgroupId) {
+        Tracked tracked = byCgroup.get(cgroupId);
+        if (tracked == null || tracked.info.status() != ResolutionStatus.PENDING) {
+            return Future.succeededFuture(lookup(cgroupId));
+        }
+        Promise<Optional<ContainerInfo>> promise = Promise.promise();
+        tracked.waiters.add(promise);
+        return promise.future();
+    }
+
     /**
      * Returns every known container, removed ones included until they expire, oldest first. A
      * cgroup nested inside a container's own cgroup (such as {@code .../init.scope}) is not listed
@@ -280,10 +301,13 @@ public final class ContainerRegistry {
     }
 
     private void apply(Tracked tracked, ContainerInfo info) {
+        tracked.info = info;
+        List<Promise<Optional<ContainerInfo>>> waiters = tracked.waiters;
+        tracked.waiters = new ArrayList<>();
+        waiters.forEach(waiter -> waiter.complete(Optional.of(tracked.snapshot())));
         if (byCgroup.get(tracked.cgroupId) != tracked) {
             return;
         }
-        tracked.info = info;
         if (tracked.goneAt != null) {
             return;
         }
