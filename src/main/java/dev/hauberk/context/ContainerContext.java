@@ -13,6 +13,7 @@ import dev.hauberk.context.container.ContainerResolver;
 import dev.hauberk.context.container.ContainerService;
 import dev.hauberk.event.ContextEvent;
 import dev.hauberk.event.ProcessInfo;
+import dev.hauberk.event.wire.Fnv1a;
 import dev.hauberk.event.wire.WireLayouts;
 import dev.hauberk.kernel.CgroupHierarchy;
 import dev.hauberk.kernel.HostNamespaces;
@@ -21,7 +22,6 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -263,12 +263,7 @@ public final class ContainerContext {
 
     /** FNV-1a, 64-bit: the image id hash the kernel compares against rule match sets. */
     static long fnv1a(String text) {
-        long hash = 0xcbf29ce484222325L;
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            hash ^= b & 0xff;
-            hash *= 0x100000001b3L;
-        }
-        return hash;
+        return Fnv1a.hash(text);
     }
 
     public Future<Void> close() {
