@@ -5,6 +5,7 @@ import dev.hauberk.config.YamlMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -22,7 +24,7 @@ public final class RuleCatalog {
     public static final int RULE_ID_LIMIT = 256;
 
     private static final Set<String> RULE_KEYS = Set.of(
-            "id", "name", "category", "severity", "mitre", "default_mode", "description");
+            "id", "name", "category", "severity", "mitre", "default_mode", "description", "scope", "exceptions");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
     private static final Pattern TECHNIQUE = Pattern.compile("T\\d{4}(\\.\\d{3})?");
 
@@ -45,7 +47,13 @@ public final class RuleCatalog {
         return new RuleCatalog(byId);
     }
 
-    /** Loads every *.yaml file of directory, in name order. */
+    /**
+     * Loads every *.yaml file of directory, in name order. Validation goes on past the first
+     * invalid rule, so that one run reports every error; any error rejects the whole set.
+     *
+     * @throws RuleSetException with every error, each starting with file:line:column
+     * @throws ConfigException when the directory cannot be listed or contains no rule file
+     */
     public static RuleCatalog load(Path directory) throws ConfigException {
         if (!Files.isDirectory(directory)) {
             throw new ConfigException(directory + ": rules directory not found");
@@ -61,24 +69,63 @@ public final class RuleCatalog {
         }
         Map<Integer, Rule> byId = new TreeMap<>();
         Map<String, Rule> byName = new HashMap<>();
+        List<String> errors = new ArrayList<>();
         for (Path file : files) {
-            YamlMap root = YamlMap.parseFile(file);
-            root.requireOnly(Set.of("rules"));
-            for (YamlMap entry : root.maps("rules")) {
-                Rule rule = parse(entry);
-                Rule sameId = byId.putIfAbsent(rule.id(), rule);
-                if (sameId != null) {
-                    throw new ConfigException(entry.position("id") + ": id: duplicate rule id " + rule.id()
-                            + ", already used by '" + sameId.name() + "' at " + sameId.source());
-                }
-                Rule sameName = byName.putIfAbsent(rule.name(), rule);
-                if (sameName != null) {
-                    throw new ConfigException(entry.position("name") + ": name: duplicate rule name '" + rule.name()
-                            + "', already used at " + sameName.source());
+            List<YamlMap> entries;
+            try {
+                YamlMap root = YamlMap.parseFile(file);
+                root.requireOnly(Set.of("rules"));
+                entries = root.maps("rules");
+            } catch (ConfigException e) {
+                errors.add(e.getMessage());
+                continue;
+            }
+            for (YamlMap entry : entries) {
+                try {
+                    add(parse(entry), entry, byId, byName);
+                } catch (ConfigException e) {
+                    errors.add(e.getMessage());
                 }
             }
         }
+        if (!errors.isEmpty()) {
+            throw new RuleSetException(errors);
+        }
         return new RuleCatalog(byId);
+    }
+
+    private static void add(Rule rule, YamlMap entry, Map<Integer, Rule> byId, Map<String, Rule> byName)
+            throws ConfigException {
+        Rule sameId = byId.get(rule.id());
+        if (sameId != null) {
+            throw new ConfigException(entry.position("id") + ": id: duplicate rule id " + rule.id()
+                    + ", already used by '" + sameId.name() + "' at " + sameId.source());
+        }
+        Rule sameName = byName.get(rule.name());
+        if (sameName != null) {
+            throw new ConfigException(entry.position("name") + ": name: duplicate rule name '" + rule.name()
+                    + "', already used at " + sameName.source());
+        }
+        byId.put(rule.id(), rule);
+        byName.put(rule.name(), rule);
+    }
+
+    /**
+     * Checks that the kernel object has a program for every rule: each id must be a value of
+     * the object's enum hk_rule_id. A rule it lacks would be configured in the maps but never
+     * evaluated, so it is an error at the rule's id.
+     */
+    public void requireKernelIds(Set<Integer> kernelIds) throws RuleSetException {
+        List<String> errors = new ArrayList<>();
+        for (Rule rule : byId.values()) {
+            if (!kernelIds.contains(rule.id())) {
+                errors.add(rule.idSource() + ": id: the kernel object has no rule " + rule.id() + " ('" + rule.name()
+                        + "'); its enum hk_rule_id contains " + new TreeSet<>(kernelIds));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new RuleSetException(errors);
+        }
     }
 
     private static Rule parse(YamlMap entry) throws ConfigException {
@@ -108,7 +155,8 @@ public final class RuleCatalog {
         RuleMode mode = RuleMode.parse(modeText).orElseThrow(() -> entry.error("default_mode",
                 "mode '" + modeText + "' does not exist; expected off, monitor or enforce"));
         return new Rule(id, name, category, severity, List.copyOf(mitre), mode,
-                entry.string("description", "").strip(), entry.position());
+                entry.string("description", "").strip(), entry.position(),
+                MatchSetParser.scope(entry), MatchSetParser.exceptions(entry), entry.position("id"));
     }
 
     public Collection<Rule> rules() {
@@ -121,6 +169,11 @@ public final class RuleCatalog {
 
     public Optional<Rule> byName(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    /** Returns the rules of a category, ordered by id. */
+    public List<Rule> byCategory(String category) {
+        return byId.values().stream().filter(rule -> rule.category().equals(category)).toList();
     }
 
     /**
