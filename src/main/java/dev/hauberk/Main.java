@@ -6,13 +6,19 @@ import dev.hauberk.config.ConfigLoader;
 import dev.hauberk.config.HauberkConfig;
 import dev.hauberk.context.HostName;
 import dev.hauberk.kernel.Preflight;
+import dev.hauberk.rules.CompiledRuleSet;
 import dev.hauberk.rules.RuleCatalog;
+import dev.hauberk.rules.RuleCompiler;
 import dev.hauberk.rules.RuleMode;
+import dev.hauberk.sensor.KernelRuleIds;
+import dev.hauberk.sensor.Sensor;
 import dev.hauberk.verticle.Daemon;
 import dev.hauberk.verticle.DaemonContext;
 import dev.hauberk.verticle.VerticleDescriptor;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The daemon's entry point: java -jar hauberk.jar [--config FILE].
@@ -36,6 +43,7 @@ public final class Main {
     private static final int EXIT_FAILURE = 1;
     private static final int EXIT_USAGE = 2;
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 20;
+    private static final long RELOAD_TIMEOUT_MS = 60_000;
 
     private Main() {
     }
@@ -69,15 +77,20 @@ public final class Main {
 
         HauberkConfig config;
         RuleCatalog catalog;
-        Map<Integer, RuleMode> modes;
+        CompiledRuleSet rules;
         List<VerticleDescriptor> descriptors;
         try {
             config = ConfigLoader.load(configFile);
             catalog = RuleCatalog.load(config.daemon().rulesDirectory());
-            modes = catalog.modes(config.ruleModes(), config.ruleModeSources());
+            catalog.requireKernelIds(KernelRuleIds.read(Sensor.bundledObject()));
+            Map<Integer, RuleMode> modes = catalog.modes(config.ruleModes(), config.ruleModeSources());
+            rules = RuleCompiler.compile(catalog, modes);
             descriptors = VerticleDescriptor.loadAll(config.daemon().verticlesDirectory());
         } catch (ConfigException e) {
             exit(log, EXIT_USAGE, e.getMessage());
+            return;
+        } catch (IOException | BpfException e) {
+            exit(log, EXIT_FAILURE, "cannot read the rule ids of the bundled BPF object: " + e.getMessage());
             return;
         }
 
@@ -93,7 +106,7 @@ public final class Main {
         }
 
         String host = HostName.resolve(config.daemon().hostName());
-        DaemonContext context = new DaemonContext(config, catalog, modes, host);
+        DaemonContext context = new DaemonContext(config, catalog, rules, host);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         if (!vertx.isNativeTransportEnabled()) {
             log.warn("Netty native epoll transport unavailable ({}); using NIO", vertx.unavailableNativeTransportCause());
@@ -111,6 +124,7 @@ public final class Main {
         }
         log.info("Hauberk started on {}: {} rules, API on http://{}:{}/api/v1/", host, catalog.rules().size(),
                 config.http().host(), config.http().port());
+        reloadOnHangup(log, vertx);
 
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("hauberk-shutdown").unstarted(() -> {
             log.info("shutting down");
@@ -122,6 +136,21 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Makes SIGHUP reload the rule set, as for POST /api/v1/rules/reload. The handler replaces
+     * the JVM's default for SIGHUP, which would run the shutdown hooks and exit.
+     */
+    private static void reloadOnHangup(Logger log, Vertx vertx) {
+        DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(RELOAD_TIMEOUT_MS);
+        Signal.handle(new Signal("HUP"), signal -> {
+            log.info("SIGHUP received: reloading the rule set");
+            vertx.eventBus().<JsonObject>request(Addresses.RULES_RELOAD, new JsonObject().put("via", "sighup"), options)
+                    .onSuccess(reply -> log.info("reload after SIGHUP: {}", reply.body().encode()))
+                    .onFailure(failure -> log.error("reload after SIGHUP failed: {}; the rule set in force is unchanged",
+                            failure.getMessage()));
+        });
     }
 
     private static void shutdown(Logger log, Daemon daemon, Vertx vertx, InstanceLock lock) {

@@ -11,16 +11,22 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /** Turns a decoded kernel detection into a {@link Detection}: rule metadata, host, wall-clock time, id. */
 public final class Enricher {
 
-    private final RuleCatalog catalog;
+    private final Supplier<RuleCatalog> catalog;
     private final String host;
     private final LongFunction<Instant> bootToWallClock;
 
     /** bootToWallClock converts the kernel's boot-time nanoseconds, as {@link BootClock#toInstant} does. */
     public Enricher(RuleCatalog catalog, String host, LongFunction<Instant> bootToWallClock) {
+        this(() -> catalog, host, bootToWallClock);
+    }
+
+    /** Reads the rule metadata from the catalogue that catalog returns at each detection, so reloads apply. */
+    public Enricher(Supplier<RuleCatalog> catalog, String host, LongFunction<Instant> bootToWallClock) {
         this.catalog = catalog;
         this.host = host;
         this.bootToWallClock = bootToWallClock;
@@ -35,7 +41,7 @@ public final class Enricher {
      * directory on the host, from which the executable's host path follows.
      */
     public Detection enrich(KernelDetection raw, Optional<ContainerInfo> container, Optional<String> hostRoot) {
-        RuleRef rule = catalog.byId(raw.ruleId())
+        RuleRef rule = catalog.get().byId(raw.ruleId())
                 .map(Enricher::ref)
                 // The object knows a rule the catalogue lacks: report it rather than drop it.
                 .orElseGet(() -> new RuleRef(raw.ruleId(), "unknown-rule-" + raw.ruleId(), "other", "high"));

@@ -1,6 +1,5 @@
 package dev.hauberk.sensor;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -11,7 +10,8 @@ import dev.hauberk.bpf.BpfObject;
 import dev.hauberk.bpf.BpfProgram;
 import dev.hauberk.bpf.Libbpf;
 import dev.hauberk.event.wire.WireLayouts;
-import dev.hauberk.rules.RuleMode;
+import dev.hauberk.rules.RuleMaps;
+import dev.hauberk.rules.RuleSetWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -38,17 +38,15 @@ public final class Sensor implements AutoCloseable {
     static final String MAP_EVENTS = "hk_events";
     static final String MAP_PROC_TABLE = "hk_proc_table";
     static final String MAP_PROC_HISTORY = "hk_proc_history";
-    static final String MAP_RULE_CONFIG = "hk_rule_config";
     static final String MAP_COUNTERS = "hk_counters";
     static final String MAP_CONTAINERS = "hk_containers";
     static final String ITERATOR_PROGRAM = "rebuild_process_table";
-    /** Mirrors sizeof(struct hk_rule_config). */
-    private static final int RULE_CONFIG_BYTES = 8;
 
     private final BpfObject object;
     private final List<BpfLink> links = new ArrayList<>();
     private final PinnedState pins;
     private final int cpus;
+    private RuleSetWriter rules;
     private StartReport report;
 
     private Sensor(BpfObject object, PinnedState pins, int cpus) {
@@ -74,8 +72,8 @@ public final class Sensor implements AutoCloseable {
 
     /**
      * Opens the object, reuses pinned maps and links where they match, otherwise sizes,
-     * loads, pins and attaches; writes every rule's mode before a new program is attached;
-     * then fills the process table with the processes that predate it.
+     * loads, pins and attaches; writes the initial rule set as a new generation before a new
+     * program is attached; then fills the process table with the processes that predate it.
      */
     public static Sensor start(byte[] elf, SensorOptions options) throws BpfException, IOException {
         BpfObject object = BpfObject.open("hauberk", elf);
@@ -124,9 +122,11 @@ public final class Sensor implements AutoCloseable {
             }
         }
 
-        for (Map.Entry<Integer, RuleMode> mode : options.ruleModes().entrySet()) {
-            setMode(mode.getKey(), mode.getValue());
-        }
+        // Before any program is attached, so none evaluates a rule without its mode and scope.
+        rules = new RuleSetWriter(RuleMaps.of(object, cpus));
+        RuleSetWriter.Generation generation = rules.write(options.initialRules());
+        LOG.info("rule set written as generation {} ({} rules)", generation.number(),
+                options.initialRules().modes().size());
 
         int attached;
         if (reuseLinks) {
@@ -172,26 +172,12 @@ public final class Sensor implements AutoCloseable {
                 .toList();
     }
 
-    /** Writes a rule's mode into hk_rule_config; the kernel uses it from its next event. */
-    public void setMode(int ruleId, RuleMode mode) throws BpfException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(JAVA_INT);
-            key.set(JAVA_INT, 0, ruleId);
-            MemorySegment value = arena.allocate(RULE_CONFIG_BYTES, 8);
-            value.set(JAVA_BYTE, 0, (byte) mode.code());
-            object.requireMap(MAP_RULE_CONFIG).update(key, value, BpfMap.BPF_ANY);
-        }
-    }
-
-    /** Reads a rule's mode back from the kernel map. */
-    public RuleMode mode(int ruleId) throws BpfException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(JAVA_INT);
-            key.set(JAVA_INT, 0, ruleId);
-            MemorySegment value = arena.allocate(RULE_CONFIG_BYTES, 8);
-            object.requireMap(MAP_RULE_CONFIG).lookup(key, value);
-            return RuleMode.fromCode(Byte.toUnsignedInt(value.get(JAVA_BYTE, 0)));
-        }
+    /**
+     * The writer of the rule maps: switches rule sets and modes, reads rule counters. Its
+     * calls are system calls; make them from one worker thread at a time.
+     */
+    public RuleSetWriter rules() {
+        return rules;
     }
 
     /** The kernel-side loss counters, summed over CPUs. */

@@ -2,9 +2,8 @@ package dev.hauberk.sensor;
 
 import dev.hauberk.kernel.CgroupHierarchy;
 import dev.hauberk.kernel.HostNamespaces;
-import dev.hauberk.rules.RuleMode;
+import dev.hauberk.rules.CompiledRuleSet;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * What the sensor needs to load.
@@ -15,7 +14,7 @@ import java.util.Map;
  * @param ancestryDepth       ancestors recorded per detection, 0 to {@link #ANCESTRY_MAX}
  * @param pinRoot             bpffs directory for pinned links and maps, or null to pin nothing
  *                            (everything is detached when the sensor closes)
- * @param ruleModes           mode of each rule id, written before any program is attached
+ * @param initialRules        the rule set written as a new generation before any program is attached
  */
 public record SensorOptions(
         long ringBufferBytes,
@@ -25,7 +24,7 @@ public record SensorOptions(
         CgroupHierarchy cgroupHierarchy,
         HostNamespaces hostNamespaces,
         Path pinRoot,
-        Map<Integer, RuleMode> ruleModes) {
+        CompiledRuleSet initialRules) {
 
     /** Mirrors HK_ANCESTRY_MAX. */
     public static final int ANCESTRY_MAX = 16;

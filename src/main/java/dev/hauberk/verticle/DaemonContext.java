@@ -2,34 +2,39 @@ package dev.hauberk.verticle;
 
 import dev.hauberk.config.HauberkConfig;
 import dev.hauberk.context.BootClock;
+import dev.hauberk.rules.CompiledRuleSet;
 import dev.hauberk.rules.RuleCatalog;
 import dev.hauberk.rules.RuleMode;
+import io.vertx.core.json.JsonObject;
 import dev.hauberk.sensor.Sensor;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * What the verticles of one daemon share in process: the configuration, the rule
- * catalogue, and the sensor once SensorVerticle has loaded it. Verticles receive it
- * through their constructor; nothing here is global.
+ * catalogue (replaced by each reload), and the sensor once SensorVerticle has loaded it.
+ * Verticles receive it through their constructor; nothing here is global.
  */
 public final class DaemonContext {
 
     private final HauberkConfig config;
-    private final RuleCatalog catalog;
-    private final Map<Integer, RuleMode> initialModes;
+    private final AtomicReference<RuleCatalog> catalog;
+    private final CompiledRuleSet initialRules;
+    private volatile Supplier<Map<Integer, JsonObject>> mechanisms = Map::of;
     private final String host;
     private final BootClock clock = new BootClock();
     private final Instant startedAt = Instant.now();
     private final AtomicReference<Sensor> sensor = new AtomicReference<>();
     private volatile java.util.function.Consumer<dev.hauberk.event.ContextEvent> contextListener = event -> { };
 
-    public DaemonContext(HauberkConfig config, RuleCatalog catalog, Map<Integer, RuleMode> initialModes, String host) {
+    /** initialRules is catalog compiled with the modes of the configuration, written before programs attach. */
+    public DaemonContext(HauberkConfig config, RuleCatalog catalog, CompiledRuleSet initialRules, String host) {
         this.config = config;
-        this.catalog = catalog;
-        this.initialModes = Map.copyOf(initialModes);
+        this.catalog = new AtomicReference<>(catalog);
+        this.initialRules = initialRules;
         this.host = host;
     }
 
@@ -51,12 +56,35 @@ public final class DaemonContext {
         return config;
     }
 
+    /** Returns the rule catalogue in force: the one read at start, or the last one a reload applied. */
     public RuleCatalog catalog() {
-        return catalog;
+        return catalog.get();
+    }
+
+    /** Replaces the catalogue after a reload wrote it into the kernel, for the metadata of later detections. */
+    public void publishCatalog(RuleCatalog reloaded) {
+        catalog.set(reloaded);
+    }
+
+    public CompiledRuleSet initialRules() {
+        return initialRules;
     }
 
     public Map<Integer, RuleMode> initialModes() {
-        return initialModes;
+        return initialRules.modes();
+    }
+
+    /**
+     * Returns the provider of each rule's enforcement mechanism (by rule id) that the rule API
+     * reports; by default no rule has one.
+     */
+    public Supplier<Map<Integer, JsonObject>> mechanisms() {
+        return mechanisms;
+    }
+
+    /** Sets the provider of enforcement mechanisms, such as one computed from the kernel's capabilities. */
+    public void setMechanisms(Supplier<Map<Integer, JsonObject>> provider) {
+        this.mechanisms = provider;
     }
 
     public String host() {

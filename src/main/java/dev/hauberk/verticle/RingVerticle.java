@@ -49,7 +49,7 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
     public Future<?> start() throws Exception {
         Sensor sensor = daemon.sensor().orElseThrow(() ->
                 new IllegalStateException("the sensor is not loaded: deploy SensorVerticle before RingVerticle"));
-        enricher = new Enricher(daemon.catalog(), daemon.host(), daemon.clock()::toInstant);
+        enricher = new Enricher(daemon::catalog, daemon.host(), daemon.clock()::toInstant);
         containers = new ContainerContext(vertx, daemon.config().containers(), daemon.cgroupHierarchy(),
                 daemon.hostNamespaces(), sensor.map("hk_containers"));
         daemon.setContextListener(containers::onEvent);

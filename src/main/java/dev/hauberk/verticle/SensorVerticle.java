@@ -14,15 +14,15 @@ import dev.hauberk.sensor.SensorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the BPF object and owns it. Deployed as a worker: every libbpf call is a system
- * call that may block, and none may run on an event loop.
+ * Loads the BPF object and owns it, writing the initial rule set before any program is
+ * attached; RuleVerticle owns the rule maps from then on. Deployed as a worker: every libbpf
+ * call is a system call that may block, and none may run on an event loop.
  */
 public final class SensorVerticle extends VerticleBase implements SingleInstance {
 
@@ -45,7 +45,7 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
         HostNamespaces host = HostNamespaces.read();
         sensor = Sensor.start(Sensor.bundledObject(), new SensorOptions(
                 kernel.ringBufferBytes(), kernel.processTableEntries(), kernel.processHistoryEntries(),
-                kernel.ancestryDepth(), hierarchy, host, kernel.pinPath(), context.initialModes()));
+                kernel.ancestryDepth(), hierarchy, host, kernel.pinPath(), context.initialRules()));
         context.publishHost(hierarchy, host);
         context.publishSensor(sensor);
         LOG.info("sensor loaded on kernel {}: {} programs {}, ring buffer {} bytes, containers by cgroup {}",
@@ -58,7 +58,6 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
         }
 
         vertx.eventBus().consumer(Addresses.SENSOR_STATS, this::stats);
-        vertx.eventBus().consumer(Addresses.RULES_LIST, this::rules);
         return Future.succeededFuture();
     }
 
@@ -77,25 +76,6 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
                     .put("counters", counters));
         } catch (Exception e) {
             message.fail(500, "reading kernel counters failed: " + e.getMessage());
-        }
-    }
-
-    private void rules(Message<Object> message) {
-        try {
-            JsonArray rules = new JsonArray();
-            for (Rule rule : context.catalog().rules()) {
-                rules.add(new JsonObject()
-                        .put("id", rule.id())
-                        .put("name", rule.name())
-                        .put("category", rule.category())
-                        .put("severity", rule.severity())
-                        .put("mitre", new JsonArray(rule.mitre().stream().map(Object.class::cast).toList()))
-                        .put("mode", sensor.mode(rule.id()).jsonName())
-                        .put("description", rule.description()));
-            }
-            message.reply(rules);
-        } catch (Exception e) {
-            message.fail(500, "reading rule modes from the kernel failed: " + e.getMessage());
         }
     }
 

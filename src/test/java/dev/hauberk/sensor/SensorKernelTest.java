@@ -86,8 +86,9 @@ class SensorKernelTest {
 
     @Test
     void ruleModeIsReadBackFromTheKernelMap() throws Exception {
-        sensor.setMode(RULE_WORLD_WRITABLE, RuleMode.ENFORCE);
-        assertThat(sensor.mode(RULE_WORLD_WRITABLE)).isEqualTo(RuleMode.ENFORCE);
+        assertThat(sensor.rules().mode(RULE_WORLD_WRITABLE)).isEqualTo(RuleMode.MONITOR);
+        sensor.rules().setMode(RULE_WORLD_WRITABLE, RuleMode.ENFORCE);
+        assertThat(sensor.rules().mode(RULE_WORLD_WRITABLE)).isEqualTo(RuleMode.ENFORCE);
         assertThat(sensor.counters()).containsKey(KernelCounter.RINGBUF_FULL);
     }
 }
