@@ -11,7 +11,7 @@
 #define HAUBERK_EVENTS_H
 
 /* Bumped whenever a wire struct or a pinned map changes shape. */
-#define HK_SCHEMA_VERSION 2
+#define HK_SCHEMA_VERSION 3
 
 #define HK_COMM_LEN 16
 /* Powers of two: offsets into these buffers are masked with size - 1. */
@@ -49,6 +49,7 @@ struct hk_proc {
 	__u64 start_ns;       /* boot-time ns at which the task started */
 	__u64 cgroup_id;      /* id of the process's cgroup in the tracked hierarchy */
 	__u64 exe_ino;
+	__u64 exe_hash;       /* FNV-1a of path, which rules match executable paths against */
 	__u32 exe_dev;        /* st_dev of the executable, kernel encoding (major << 20 | minor) */
 	__u32 tgid;
 	__u32 ppid;           /* tgid of the real parent at fork */
@@ -119,6 +120,29 @@ struct hk_event_header {
 	__u32 pid;          /* thread id of the acting task */
 	__u32 cpu;
 	__u64 time_ns;      /* boot-time ns */
+	__u32 generation;   /* number of the rule set generation that decided, for a detection */
+	__u32 pad1;
+};
+
+#define HK_TARGET_PATH_MAX 256
+
+enum hk_target_kind {
+	HK_TARGET_NONE = 0,     /* the executable is the target (exec rules) */
+	HK_TARGET_NETWORK = 1,  /* a destination address and port */
+	HK_TARGET_FILE = 2,     /* a file opened */
+};
+
+/* What a detection's action was aimed at, beyond the process itself. */
+struct hk_target {
+	__u16 kind;         /* enum hk_target_kind */
+	__u16 family;       /* AF_INET or AF_INET6, for a network target */
+	__u16 port;         /* destination port, host byte order */
+	__u16 path_len;
+	__u8 addr[16];      /* IPv6, or IPv4 mapped as ::ffff:a.b.c.d */
+	__u64 file_ino;
+	__u32 file_dev;
+	__u32 file_flags;   /* open flags, for a file target */
+	char path[HK_TARGET_PATH_MAX];
 };
 
 /*
@@ -128,6 +152,7 @@ struct hk_event_header {
 struct hk_detection {
 	struct hk_event_header header;
 	struct hk_proc proc;
+	struct hk_target target;
 	__u32 ancestor_count;
 	__u32 pad0;
 	struct hk_ancestor ancestors[HK_ANCESTRY_MAX];
@@ -154,6 +179,7 @@ struct hk_cgroup_event {
 enum hk_container_flag {
 	HK_CONTAINER_SEEN_AT_EXEC = 1 << 0,  /* first seen at an exec in namespaces other than the host's */
 	HK_CONTAINER_RESOLVED = 1 << 1,      /* userspace filled in the runtime's id and image */
+	HK_CONTAINER_NOT_A_CONTAINER = 1 << 2, /* userspace found no container runtime behind the cgroup */
 };
 
 /*
@@ -165,6 +191,7 @@ struct hk_container {
 	__u64 cgroup_id;
 	__u64 first_exec_ns;
 	__u64 image_id_hash;   /* FNV-1a of the image id string, set by userspace; 0 until resolved */
+	__u64 container_id_hash; /* FNV-1a of the runtime's container id, set by userspace; 0 until resolved */
 	__u32 mnt_ns;
 	__u32 pid_ns;
 	__u32 net_ns;
