@@ -9,7 +9,9 @@ import dev.hauberk.bpf.BpfLink;
 import dev.hauberk.bpf.BpfMap;
 import dev.hauberk.bpf.BpfObject;
 import dev.hauberk.bpf.BpfProgram;
+import dev.hauberk.bpf.LibC;
 import dev.hauberk.bpf.Libbpf;
+import dev.hauberk.kernel.KernelCapabilities;
 import dev.hauberk.event.wire.WireLayouts;
 import dev.hauberk.rules.RuleMode;
 import java.io.IOException;
@@ -42,8 +44,11 @@ public final class Sensor implements AutoCloseable {
     static final String MAP_COUNTERS = "hk_counters";
     static final String MAP_CONTAINERS = "hk_containers";
     static final String ITERATOR_PROGRAM = "rebuild_process_table";
+    static final String MAP_RULE_GENERATION = "hk_rule_generation";
     /** Mirrors sizeof(struct hk_rule_config). */
-    private static final int RULE_CONFIG_BYTES = 8;
+    private static final int RULE_CONFIG_BYTES = 80;
+    /** Mirrors HK_RULE_ID_MAX: rule slots per generation. */
+    private static final int RULE_ID_LIMIT = 256;
 
     private final BpfObject object;
     private final List<BpfLink> links = new ArrayList<>();
@@ -95,7 +100,7 @@ public final class Sensor implements AutoCloseable {
 
     private StartReport load(SensorOptions options, Tunables tunables) throws BpfException, IOException {
         List<String> mapNames = pinnableMaps();
-        List<String> programNames = attachablePrograms();
+        List<String> programNames = attachablePrograms(options.kernel());
         boolean reuseMaps = pins != null && pins.hasMaps(mapNames);
         boolean reuseLinks = reuseMaps && pins.hasLinks(programNames);
 
@@ -111,11 +116,10 @@ public final class Sensor implements AutoCloseable {
             object.requireMap(MAP_PROC_HISTORY).setMaxEntries((int) options.historyEntries());
         }
         tunables.write(object);
-        if (reuseLinks) {
-            // The pinned programs are this very build with these tunables: load only the iterator.
-            for (String name : programNames) {
-                object.requireProgram(name).setAutoload(false);
-            }
+        for (BpfProgram program : object.programs()) {
+            boolean iterator = program.sectionName().startsWith("iter");
+            // Reused links are this very build with these tunables: then only the iterator loads.
+            program.setAutoload(iterator || (!reuseLinks && programNames.contains(program.name())));
         }
         object.load();
         if (pins != null && !reuseMaps) {
@@ -134,7 +138,7 @@ public final class Sensor implements AutoCloseable {
             LOG.info("reusing {} pinned BPF programs in {}", attached, pins.linksDir());
         } else {
             for (String name : programNames) {
-                BpfLink link = object.requireProgram(name).attach();
+                BpfLink link = attach(object.requireProgram(name), options.kernel());
                 links.add(link);
                 if (pins != null) {
                     pins.pinLink(link);
@@ -164,33 +168,90 @@ public final class Sensor implements AutoCloseable {
         return object.maps().stream().map(BpfMap::name).filter(name -> !name.contains(".")).toList();
     }
 
-    /** Programs attached for the sensor's lifetime: every program but the recovery iterator. */
-    private List<String> attachablePrograms() {
+    /**
+     * Programs attached for the sensor's lifetime: the tracking programs always; the LSM
+     * programs where BPF-LSM works, otherwise their fallbacks (cgroup hooks where cgroup v2
+     * is mounted, syscall tracepoints). The recovery iterator runs once and is not among them.
+     */
+    private List<String> attachablePrograms(KernelCapabilities kernel) {
         return object.programs().stream()
                 .filter(p -> !p.sectionName().startsWith("iter"))
+                .filter(p -> switch (ProgramKind.of(p)) {
+                    case LSM -> kernel.lsm();
+                    case CGROUP -> !kernel.lsm() && kernel.cgroupV2Root() != null;
+                    case LSM_FALLBACK -> !kernel.lsm();
+                    case TRACKING -> true;
+                })
                 .map(BpfProgram::name)
                 .toList();
     }
 
-    /** Writes a rule's mode into hk_rule_config; the kernel uses it from its next event. */
-    public void setMode(int ruleId, RuleMode mode) throws BpfException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocate(JAVA_INT);
-            key.set(JAVA_INT, 0, ruleId);
-            MemorySegment value = arena.allocate(RULE_CONFIG_BYTES, 8);
-            value.set(JAVA_BYTE, 0, (byte) mode.code());
-            object.requireMap(MAP_RULE_CONFIG).update(key, value, BpfMap.BPF_ANY);
+    /** What a program is for, from its section name. */
+    enum ProgramKind {
+        TRACKING, LSM, CGROUP, LSM_FALLBACK;
+
+        static ProgramKind of(BpfProgram program) {
+            String section = program.sectionName();
+            if (section.startsWith("lsm/")) {
+                return LSM;
+            }
+            if (section.startsWith("cgroup/")) {
+                return CGROUP;
+            }
+            // The syscall tracepoints stand in for LSM hooks; tp_btf programs track processes.
+            return section.startsWith("tp/syscalls/") ? LSM_FALLBACK : TRACKING;
         }
     }
 
-    /** Reads a rule's mode back from the kernel map. */
+    private BpfLink attach(BpfProgram program, KernelCapabilities kernel) throws BpfException {
+        if (ProgramKind.of(program) != ProgramKind.CGROUP) {
+            return program.attach();
+        }
+        int cgroup = LibC.open(kernel.cgroupV2Root().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC);
+        try {
+            return program.attachCgroup(cgroup);
+        } finally {
+            LibC.close(cgroup);
+        }
+    }
+
+    /**
+     * Writes a rule's mode into both generations of hk_rule_config, the live one first; the
+     * kernel uses it from its next event. The rest of the rule's configuration is kept.
+     */
+    public void setMode(int ruleId, RuleMode mode) throws BpfException {
+        BpfMap config = object.requireMap(MAP_RULE_CONFIG);
+        int live = liveGeneration();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(JAVA_INT);
+            MemorySegment value = arena.allocate(RULE_CONFIG_BYTES, 8);
+            for (int generation : new int[] {live, 1 - live}) {
+                key.set(JAVA_INT, 0, generation * RULE_ID_LIMIT + ruleId);
+                config.lookup(key, value);
+                value.set(JAVA_BYTE, 0, (byte) mode.code());
+                config.update(key, value, BpfMap.BPF_ANY);
+            }
+        }
+    }
+
+    /** Reads a rule's mode back from the live generation of the kernel map. */
     public RuleMode mode(int ruleId) throws BpfException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(JAVA_INT);
-            key.set(JAVA_INT, 0, ruleId);
+            key.set(JAVA_INT, 0, liveGeneration() * RULE_ID_LIMIT + ruleId);
             MemorySegment value = arena.allocate(RULE_CONFIG_BYTES, 8);
             object.requireMap(MAP_RULE_CONFIG).lookup(key, value);
             return RuleMode.fromCode(Byte.toUnsignedInt(value.get(JAVA_BYTE, 0)));
+        }
+    }
+
+    /** Index (0 or 1) of the live rule generation in hk_rule_generation. */
+    public int liveGeneration() throws BpfException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(JAVA_INT);
+            MemorySegment value = arena.allocate(JAVA_LONG);
+            object.requireMap(MAP_RULE_GENERATION).lookup(key, value);
+            return value.get(JAVA_INT, 0) & 1;
         }
     }
 

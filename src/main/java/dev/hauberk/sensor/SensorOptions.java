@@ -2,6 +2,7 @@ package dev.hauberk.sensor;
 
 import dev.hauberk.kernel.CgroupHierarchy;
 import dev.hauberk.kernel.HostNamespaces;
+import dev.hauberk.kernel.KernelCapabilities;
 import dev.hauberk.rules.RuleMode;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param pinRoot             bpffs directory for pinned links and maps, or null to pin nothing
  *                            (everything is detached when the sensor closes)
  * @param ruleModes           mode of each rule id, written before any program is attached
+ * @param kernel              what the kernel offers: BPF-LSM programs or their fallbacks are loaded
  */
 public record SensorOptions(
         long ringBufferBytes,
@@ -25,7 +27,8 @@ public record SensorOptions(
         CgroupHierarchy cgroupHierarchy,
         HostNamespaces hostNamespaces,
         Path pinRoot,
-        Map<Integer, RuleMode> ruleModes) {
+        Map<Integer, RuleMode> ruleModes,
+        KernelCapabilities kernel) {
 
     /** Mirrors HK_ANCESTRY_MAX. */
     public static final int ANCESTRY_MAX = 16;

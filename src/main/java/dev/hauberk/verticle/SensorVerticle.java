@@ -4,7 +4,9 @@ import dev.hauberk.Addresses;
 import dev.hauberk.bpf.BpfFs;
 import dev.hauberk.config.HauberkConfig;
 import dev.hauberk.kernel.CgroupHierarchy;
+import dev.hauberk.kernel.Enforcement;
 import dev.hauberk.kernel.HostNamespaces;
+import dev.hauberk.kernel.KernelCapabilities;
 import dev.hauberk.kernel.Preflight;
 import dev.hauberk.rules.Rule;
 import dev.hauberk.rules.RuleMode;
@@ -30,6 +32,8 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
 
     private final DaemonContext context;
     private Sensor sensor;
+    private KernelCapabilities capabilities;
+    private java.util.Map<Integer, Enforcement> enforcement;
 
     public SensorVerticle(DaemonContext context) {
         this.context = context;
@@ -43,9 +47,13 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
             BpfFs.ensureMounted(kernel.pinPath().getParent());
         }
         HostNamespaces host = HostNamespaces.read();
+        KernelCapabilities capabilities = KernelCapabilities.probe();
+        enforcement = Enforcement.matrix(capabilities);
+        logCapabilities(capabilities);
         sensor = Sensor.start(Sensor.bundledObject(), new SensorOptions(
                 kernel.ringBufferBytes(), kernel.processTableEntries(), kernel.processHistoryEntries(),
-                kernel.ancestryDepth(), hierarchy, host, kernel.pinPath(), context.initialModes()));
+                kernel.ancestryDepth(), hierarchy, host, kernel.pinPath(), context.initialModes(), capabilities));
+        this.capabilities = capabilities;
         context.publishHost(hierarchy, host);
         context.publishSensor(sensor);
         LOG.info("sensor loaded on kernel {}: {} programs {}, ring buffer {} bytes, containers by cgroup {}",
@@ -58,8 +66,31 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
         }
 
         vertx.eventBus().consumer(Addresses.SENSOR_STATS, this::stats);
+        vertx.eventBus().consumer(Addresses.CAPABILITIES, message -> message.reply(capabilitiesJson()));
         vertx.eventBus().consumer(Addresses.RULES_LIST, this::rules);
         return Future.succeededFuture();
+    }
+
+    /** States once, at start, how each rule enforces on this kernel and why. */
+    private void logCapabilities(KernelCapabilities capabilities) {
+        if (capabilities.lsm()) {
+            LOG.info("BPF-LSM available (LSMs {}): rules in enforce mode refuse actions before they happen",
+                    String.join(",", capabilities.activeLsms()));
+        } else {
+            LOG.warn("BPF-LSM unavailable: {}", capabilities.lsmReason());
+        }
+        for (Enforcement rule : enforcement.values()) {
+            String name = context.catalog().byId(rule.ruleId()).map(Rule::name).orElse("rule " + rule.ruleId());
+            LOG.info("{} enforces by {}: {}", name, rule.mechanism().jsonName(), rule.reason());
+        }
+    }
+
+    private JsonObject capabilitiesJson() {
+        JsonArray rules = new JsonArray();
+        for (Enforcement rule : enforcement.values()) {
+            rules.add(rule.toJson().put("name", context.catalog().byId(rule.ruleId()).map(Rule::name).orElse(null)));
+        }
+        return capabilities.toJson().put("rules", rules);
     }
 
     private void stats(Message<Object> message) {
@@ -91,6 +122,7 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
                         .put("severity", rule.severity())
                         .put("mitre", new JsonArray(rule.mitre().stream().map(Object.class::cast).toList()))
                         .put("mode", sensor.mode(rule.id()).jsonName())
+                        .put("enforcement", enforcement.containsKey(rule.id()) ? enforcement.get(rule.id()).toJson() : null)
                         .put("description", rule.description()));
             }
             message.reply(rules);
