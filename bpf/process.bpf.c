@@ -124,6 +124,15 @@ struct hk_wire_types {
 	enum hk_ancestor_source ancestor_source;
 	enum hk_cgroup_op cgroup_op;
 	enum hk_container_flag container_flag;
+	enum hk_target_kind target_kind;
+	struct hk_rule_config rule_config;
+	struct hk_rule_generation rule_generation;
+	struct hk_match_key match_key;
+	struct hk_prefix_key prefix_key;
+	struct hk_cidr_key cidr_key;
+	struct hk_rule_stats rule_stats;
+	enum hk_match_kind match_kind;
+	enum hk_scope scope;
 	enum hk_proc_flag proc_flag;
 	enum hk_rule_id rule;
 	enum hk_mode mode;

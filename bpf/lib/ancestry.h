@@ -93,13 +93,17 @@ static __always_inline void ancestry__parent_from_task(struct hk_ancestor *ances
 	ancestor->flags = HK_PROC_NO_EXEC_SEEN;
 	if (!exe)
 		return;
-	built = process__file_path(parent, exe, ancestor->path);
+	built = process__file_path(parent, exe, ancestor->path, HK_PATH_MAX);
 	ancestor->path_len = built.len;
 	ancestor->flags |= built.flags;
 }
 
-/* Fills detection->ancestors for proc; returns how many were recorded. */
-static __always_inline __u32 ancestry__collect(struct hk_detection *detection, const struct hk_proc *proc)
+/*
+ * Fills detection->ancestors for proc; returns how many were recorded. With task_readable,
+ * a parent missing from the table is read from the current task's parent.
+ */
+static __always_inline __u32 ancestry__collect(struct hk_detection *detection, const struct hk_proc *proc,
+					       bool task_readable)
 {
 	struct hk_ancestry_walk walk = {
 		.parent_exec_id = proc->parent_exec_id,
@@ -110,7 +114,7 @@ static __always_inline __u32 ancestry__collect(struct hk_detection *detection, c
 	};
 
 	bpf_loop(HK_ANCESTRY_MAX, ancestry__step, &walk, 0);
-	if (walk.count == 0 && proc->ppid != 0 && walk.depth > 0) {
+	if (task_readable && walk.count == 0 && proc->ppid != 0 && walk.depth > 0) {
 		ancestry__parent_from_task(&detection->ancestors[0], proc->ppid);
 		walk.count = 1;
 	}

@@ -10,8 +10,13 @@
 
 #include "events.h"
 
+struct hk_verdict;
+
 /* exec.bpf.c: unknown-executable rules, evaluated for the image just exec'd. */
 int exec__on_exec(struct hk_proc *proc);
+
+/* rules.bpf.c: the mode rule_id applies in to this action, from the live rule set. */
+int rules__evaluate(struct hk_proc *proc, struct hk_target *target, __u32 rule_id, struct hk_verdict *verdict);
 
 /* container.bpf.c: adds the process's container to the container table at its first exec. */
 int container__on_exec(struct hk_proc *proc, struct hk_container *candidate);

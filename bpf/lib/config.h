@@ -20,4 +20,10 @@ const volatile __s32 hk_cgroup_subsys __weak = -1;
 /* hierarchy_id of that hierarchy: 0 for cgroup v2. Filters cgroup mkdir/rmdir events. */
 const volatile __u32 hk_cgroup_hierarchy_id __weak = 0;
 
+/*
+ * Set when the BPF-LSM programs are attached: they refuse actions in enforce mode before
+ * they happen, so the tracepoint programs only report and never kill.
+ */
+const volatile __u32 hk_lsm_enforces __weak = 0;
+
 #endif

@@ -155,7 +155,8 @@ static __always_inline bool process__is_overlay_upper(struct inode *inode)
 }
 
 /* The path of file as task sees it: relative to the task's root, so a chroot or container sees its own view. */
-static __always_inline struct hk_path_result process__file_path(struct task_struct *task, struct file *file, char *out)
+static __always_inline struct hk_path_result process__file_path(struct task_struct *task, struct file *file, char *out,
+								 __u32 capacity)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct dentry *root_dentry = NULL;
@@ -166,20 +167,53 @@ static __always_inline struct hk_path_result process__file_path(struct task_stru
 		root_mnt = BPF_CORE_READ(fs, root.mnt);
 	}
 	return path__build(BPF_CORE_READ(file, f_path.dentry), BPF_CORE_READ(file, f_path.mnt), root_dentry, root_mnt,
-			   out, HK_PATH_MAX);
+			   out, capacity);
 }
 
-/* The executable: path, identity and flags. */
+#define HK_FNV_OFFSET 0xcbf29ce484222325ULL
+#define HK_FNV_PRIME 0x100000001b3ULL
+
+struct hk_hash_walk {
+	__u64 hash;
+	__u32 len;
+};
+
+/* One byte of FNV-1a over the scratch entry's path; the callback looks the entry up itself. */
+static long process__hash_step(__u32 index, struct hk_hash_walk *walk)
+{
+	struct hk_proc *proc = process__scratch();
+
+	if (!proc || index >= walk->len)
+		return 1;
+	walk->hash ^= (__u8)proc->path[index & (HK_PATH_MAX - 1)];
+	walk->hash *= HK_FNV_PRIME;
+	return 0;
+}
+
+/*
+ * FNV-1a (64-bit) of the scratch entry's path: the value rules match executable paths
+ * against, computed once per exec. The daemon hashes the policy's paths the same way.
+ */
+static __always_inline __u64 process__path_hash(__u32 len)
+{
+	struct hk_hash_walk walk = { .hash = HK_FNV_OFFSET, .len = len };
+
+	bpf_loop(HK_PATH_MAX, process__hash_step, &walk, 0);
+	return walk.hash;
+}
+
+/* The executable: path, identity and flags. proc must be the scratch entry (process__scratch). */
 static __always_inline void process__fill_exe(struct hk_proc *proc, struct task_struct *task, struct file *file)
 {
 	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
-	struct hk_path_result built = process__file_path(task, file, proc->path);
+	struct hk_path_result built = process__file_path(task, file, proc->path, HK_PATH_MAX);
 
 	proc->path_len = built.len;
 	proc->flags |= built.flags;
 	if (built.flags & HK_PROC_PATH_TRUNCATED)
 		output__count(HK_COUNTER_PATH_TRUNCATED);
+	proc->exe_hash = process__path_hash(built.len);
 
 	proc->exe_ino = BPF_CORE_READ(inode, i_ino);
 	proc->exe_dev = BPF_CORE_READ(inode, i_sb, s_dev);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Rules as data: each rule's mode, scope and exceptions live in maps that the daemon
- * writes from conf/rules/*.yaml; a rule's condition is code in its area's program.
+ * writes from the policy files under conf/rules; a rule's condition is code in its area's program.
  *
  * Two generations of every map exist side by side. The daemon writes a new rule set
  * into the inactive generation and then switches hk_rule_generation with one update; a

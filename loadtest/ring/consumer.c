@@ -37,6 +37,7 @@ struct options {
 	long duration_ms;
 	long producer_cpu; /* -1: not pinned */
 	bool copy;
+	bool adaptive_wakeup;
 };
 
 struct counters {
@@ -60,6 +61,9 @@ struct consumer_state {
 	long long window_start_ns;
 	__u64 window_start_consumed;
 	struct counters window_start_counters;
+	long long window_start_on_cpu_ns;
+	/* CPU time of this thread per record consumed in the window; -1 if unknown. */
+	double cpu_ns_per_record;
 	int window_error;
 	char copy_buffer[RINGBENCH_MAX_RECORD_BYTES];
 };
@@ -83,7 +87,7 @@ static void usage(const char *program)
 {
 	fprintf(stderr,
 		"usage: %s --object FILE --producer FILE --record-bytes N --records-per-syscall N\n"
-		"          --ring-bytes N --warmup-ms N --duration-ms N [--producer-cpu N] [--copy]\n",
+		"          --ring-bytes N --warmup-ms N --duration-ms N [--producer-cpu N] [--copy] [--adaptive-wakeup]\n",
 		program);
 }
 
@@ -112,6 +116,7 @@ static bool parse_options(int argc, char **argv, struct options *options)
 		{ "duration-ms", required_argument, NULL, 'd' },
 		{ "producer-cpu", required_argument, NULL, 'u' },
 		{ "copy", no_argument, NULL, 'c' },
+		{ "adaptive-wakeup", no_argument, NULL, 'a' },
 		{ 0 },
 	};
 	long value;
@@ -159,6 +164,9 @@ static bool parse_options(int argc, char **argv, struct options *options)
 		case 'c':
 			options->copy = true;
 			break;
+		case 'a':
+			options->adaptive_wakeup = true;
+			break;
 		default:
 			return false;
 		}
@@ -191,12 +199,34 @@ static int read_counters(int fd, struct counters *counters)
 	return 0;
 }
 
+/*
+ * Reads the time this thread has run on a CPU and waited on a run queue, in
+ * nanoseconds, from /proc/thread-self/schedstat; both are -1 if it is unreadable.
+ */
+static void read_schedstat(long long *on_cpu_ns, long long *waiting_ns)
+{
+	FILE *file = fopen("/proc/thread-self/schedstat", "r");
+
+	*on_cpu_ns = -1;
+	*waiting_ns = -1;
+	if (!file)
+		return;
+	if (fscanf(file, "%lld %lld", on_cpu_ns, waiting_ns) != 2) {
+		*on_cpu_ns = -1;
+		*waiting_ns = -1;
+	}
+	fclose(file);
+}
+
 static void open_window(struct consumer_state *state)
 {
+	long long unused_waiting_ns;
+
 	state->window_open = true;
 	state->window_start_ns = now_ns();
 	state->window_start_consumed = state->consumed;
 	state->window_error = read_counters(state->counters_fd, &state->window_start_counters);
+	read_schedstat(&state->window_start_on_cpu_ns, &unused_waiting_ns);
 }
 
 static int handle_record(void *ctx, void *data, size_t size)
@@ -263,6 +293,7 @@ static struct bpf_object *load_object(const struct options *options, pid_t produ
 		.producer_tgid = producer,
 		.record_bytes = options->record_bytes,
 		.records_per_syscall = options->records_per_syscall,
+		.adaptive_wakeup = options->adaptive_wakeup,
 	};
 	struct bpf_program *program;
 	struct bpf_object *object;
@@ -319,20 +350,6 @@ static bool producer_exited(pid_t producer, int *status)
 	return waitpid(producer, status, WNOHANG) == producer;
 }
 
-/* Reads the time this thread has waited on a run queue, from /proc/thread-self/schedstat; -1 if unknown. */
-static long long runqueue_wait_ns(void)
-{
-	FILE *file = fopen("/proc/thread-self/schedstat", "r");
-	long long on_cpu_ns, waiting_ns;
-	int fields;
-
-	if (!file)
-		return -1;
-	fields = fscanf(file, "%lld %lld", &on_cpu_ns, &waiting_ns);
-	fclose(file);
-	return fields == 2 ? waiting_ns : -1;
-}
-
 /* Sends the start byte, then consumes until the producer has exited and the ring is empty. */
 /* Sets *producer to 0 once it is reaped and *start_fd to -1 once it is closed. */
 static int consume_until_done(struct ring_buffer *ring, struct consumer_state *state, const struct options *options,
@@ -343,8 +360,9 @@ static int consume_until_done(struct ring_buffer *ring, struct consumer_state *s
 	int delivered;
 
 	long long start_ns = now_ns();
-	long long waiting_before = runqueue_wait_ns();
+	long long on_cpu_before, on_cpu_after, waiting_before, waiting_after;
 
+	read_schedstat(&on_cpu_before, &waiting_before);
 	state->warmup_end_ns = start_ns + options->warmup_ms * 1000000LL;
 	written = write(*start_fd, "g", 1);
 	close(*start_fd);
@@ -374,8 +392,12 @@ static int consume_until_done(struct ring_buffer *ring, struct consumer_state *s
 	}
 	if (delivered > 0)
 		*last_record_ns = now_ns();
-	state->runqueue_wait_share = waiting_before < 0 ? -1 :
-		(double)(runqueue_wait_ns() - waiting_before) / (now_ns() - start_ns);
+	read_schedstat(&on_cpu_after, &waiting_after);
+	state->runqueue_wait_share = waiting_before < 0 || waiting_after < 0 ? -1 :
+		(double)(waiting_after - waiting_before) / (now_ns() - start_ns);
+	state->cpu_ns_per_record = on_cpu_after < 0 || state->window_start_on_cpu_ns < 0 ||
+		state->consumed == state->window_start_consumed ? -1 :
+		(double)(on_cpu_after - state->window_start_on_cpu_ns) / (state->consumed - state->window_start_consumed);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "consumer: the producer %s failed: %s %d\n", options->producer_path,
 			WIFEXITED(status) ? "exit status" : "signal", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
@@ -411,11 +433,13 @@ static int report(const struct consumer_state *state, const struct options *opti
 	records = state->consumed - state->window_start_consumed;
 	seconds = (last_record_ns - state->window_start_ns) / 1e9;
 	printf("result consumer=c record_bytes=%u copy=%d records=%llu seconds=%.3f records_per_s=%.0f "
-	       "submitted=%llu reserve_failed=%llu records_per_poll=%.1f runqueue_wait_share=%.3f checksum=%llu\n",
+	       "submitted=%llu reserve_failed=%llu records_per_poll=%.1f runqueue_wait_share=%.3f cpu_ns_per_record=%.1f "
+	       "checksum=%llu\n",
 	       options->record_bytes, options->copy, (unsigned long long)records, seconds, records / seconds,
 	       (unsigned long long)(end.submitted - state->window_start_counters.submitted),
 	       (unsigned long long)(end.reserve_failed - state->window_start_counters.reserve_failed),
 	       state->polls ? (double)state->consumed / state->polls : 0.0, state->runqueue_wait_share,
+	       state->cpu_ns_per_record,
 	       (unsigned long long)state->checksum);
 	return 0;
 }

@@ -39,6 +39,20 @@ struct batch {
 	__u32 cpu;
 };
 
+/*
+ * Wakes the consumer once per batch, on its last record, unless adaptive_wakeup selects
+ * the daemon's policy: the kernel wakes the consumer whenever a record lands where it
+ * stopped. Each wakeup costs an irq_work interrupt on the producer's CPU and a
+ * reschedule on the consumer's, so with per-record wakeups the producer's speed depends
+ * on how soon the consumer goes back to sleep.
+ */
+static __u64 wakeup_flags(__u32 index)
+{
+	if (ringbench_config.adaptive_wakeup)
+		return 0;
+	return index + 1 == ringbench_config.records_per_syscall ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 static long submit_record(__u32 index, void *ctx)
 {
 	struct batch *batch = ctx;
@@ -62,7 +76,7 @@ static long submit_record(__u32 index, void *ctx)
 	record->cpu = batch->cpu;
 	bpf_probe_read_kernel(record + 1, ringbench_config.record_bytes - sizeof(*record), ringbench_payload);
 
-	bpf_ringbuf_submit(record, 0);
+	bpf_ringbuf_submit(record, wakeup_flags(index));
 	batch->submitted++;
 	return 0;
 }

@@ -23,7 +23,7 @@ struct ringbench_config {
 	__u32 producer_tgid;
 	__u32 record_bytes;        /* sizeof(struct ringbench_record) .. RINGBENCH_MAX_RECORD_BYTES */
 	__u32 records_per_syscall;
-	__u32 pad0;
+	__u32 adaptive_wakeup;     /* 0: one wakeup per batch; 1: the kernel's default, as in the daemon */
 };
 
 /* Slots of the per-CPU ringbench_counters map. */

@@ -29,6 +29,8 @@ public final class Addresses {
     public static final String AUDIT = "hauberk.audit";
     /** Request: kernel-side counters (losses, table sizes). */
     public static final String SENSOR_STATS = "hauberk.sensor.stats";
+    /** Request: what the kernel offers for enforcement and how each rule enforces. */
+    public static final String CAPABILITIES = "hauberk.capabilities";
     /** Request: ring reader and hand-off counters. */
     public static final String RING_STATS = "hauberk.ring.stats";
     /** Request: the known containers; the reply is a JsonArray of ContainerInfo JSON. */

@@ -12,12 +12,14 @@ import java.nio.file.Path;
  * @param durationMillis    producer time after the warm-up
  * @param producerCpu       CPU the producer pins itself to, or -1 to leave it unpinned
  * @param copy              whether each record is copied out of the ring, as the daemon does
+ * @param adaptiveWakeup    whether the kernel wakes the consumer as in the daemon, instead of once per batch
  */
 record BenchOptions(Path object, Path producer, int recordBytes, int recordsPerSyscall, int ringBytes,
-                    long warmupMillis, long durationMillis, int producerCpu, boolean copy) {
+                    long warmupMillis, long durationMillis, int producerCpu, boolean copy, boolean adaptiveWakeup) {
 
     static final String USAGE = "usage: RingBench --object FILE --producer FILE --record-bytes N --records-per-syscall N\n"
-            + "          --ring-bytes N --warmup-ms N --duration-ms N [--producer-cpu N] [--copy]";
+            + "          --ring-bytes N --warmup-ms N --duration-ms N [--producer-cpu N] [--copy]\n"
+            + "          [--adaptive-wakeup]";
 
     /** Mirrors sizeof(struct ringbench_record) and RINGBENCH_MAX_RECORD_BYTES in ringbench.h. */
     private static final int MIN_RECORD_BYTES = 24;
@@ -34,11 +36,16 @@ record BenchOptions(Path object, Path producer, int recordBytes, int recordsPerS
         long durationMillis = 0;
         int producerCpu = -1;
         boolean copy = false;
+        boolean adaptiveWakeup = false;
 
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--copy")) {
                 copy = true;
+                continue;
+            }
+            if (name.equals("--adaptive-wakeup")) {
+                adaptiveWakeup = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -63,7 +70,7 @@ record BenchOptions(Path object, Path producer, int recordBytes, int recordsPerS
                     + " --records-per-syscall, --ring-bytes and --duration-ms are required");
         }
         return new BenchOptions(object, producer, recordBytes, recordsPerSyscall, ringBytes, warmupMillis, durationMillis,
-                producerCpu, copy);
+                producerCpu, copy, adaptiveWakeup);
     }
 
     private static long parseLong(String name, String text, long min, long max) {

@@ -128,6 +128,7 @@ public final class RingBench {
         config.set(JAVA_INT, offsetOf(configLayout, "producer_tgid"), (int) producerPid);
         config.set(JAVA_INT, offsetOf(configLayout, "record_bytes"), options.recordBytes());
         config.set(JAVA_INT, offsetOf(configLayout, "records_per_syscall"), options.recordsPerSyscall());
+        config.set(JAVA_INT, offsetOf(configLayout, "adaptive_wakeup"), options.adaptiveWakeup() ? 1 : 0);
     }
 
     private void measure(BpfMap counters, RingBufferReader reader, Process producer, Arena arena)
@@ -135,12 +136,14 @@ public final class RingBench {
         long[] windowStartCounters = new long[2];
         BpfException[] windowError = new BpfException[1];
         long startNanos = System.nanoTime();
-        long waitingBefore = runqueueWaitNanos();
+        long[] schedstatBefore = readSchedstat();
+        long[] windowStartSchedstat = new long[2];
         long warmupEndNanos = startNanos + options.warmupMillis() * 1_000_000L;
         RecordTally tally = new RecordTally(offsetOf(recordLayout, "seq"), options.copy() ? options.recordBytes() : 0,
                 warmupEndNanos, arena, () -> {
                     try {
                         readCounters(counters, windowStartCounters);
+                        System.arraycopy(readSchedstat(), 0, windowStartSchedstat, 0, 2);
                     } catch (BpfException e) {
                         windowError[0] = e;
                     }
@@ -164,8 +167,12 @@ public final class RingBench {
         if (reader.consume(tally, Integer.MAX_VALUE) > 0) {
             lastRecordNanos = System.nanoTime();
         }
-        double runqueueWaitShare = waitingBefore < 0 ? -1
-                : (double) (runqueueWaitNanos() - waitingBefore) / (System.nanoTime() - startNanos);
+        long[] schedstatAfter = readSchedstat();
+        double runqueueWaitShare = schedstatBefore[1] < 0 || schedstatAfter[1] < 0 ? -1
+                : (double) (schedstatAfter[1] - schedstatBefore[1]) / (System.nanoTime() - startNanos);
+        long windowRecords = tally.consumed() - tally.windowStartConsumed();
+        double cpuNanosPerRecord = windowStartSchedstat[0] < 0 || schedstatAfter[0] < 0 || windowRecords == 0 ? -1
+                : (double) (schedstatAfter[0] - windowStartSchedstat[0]) / windowRecords;
         if (producer.waitFor() != 0) {
             throw new IllegalStateException("the producer " + options.producer() + " exited with status " + producer.exitValue());
         }
@@ -175,15 +182,16 @@ public final class RingBench {
         if (!tally.windowOpen()) {
             throw new IllegalStateException("no measurement window: too few records after the warm-up");
         }
-        report(counters, tally, windowStartCounters, lastRecordNanos, polls, runqueueWaitShare);
+        report(counters, tally, windowStartCounters, lastRecordNanos, polls, runqueueWaitShare, cpuNanosPerRecord);
     }
 
     /**
      * Prints the result line. polls counts the whole run, so few records per poll means the reader
-     * kept up. runqueueWaitShare is the share of the run the reading thread waited for its CPU.
+     * kept up. runqueueWaitShare is the share of the run the reading thread waited for its CPU, and
+     * cpuNanosPerRecord its CPU time per record in the window.
      */
     private void report(BpfMap counters, RecordTally tally, long[] windowStart, long lastRecordNanos, long polls,
-                        double runqueueWaitShare) throws BpfException {
+                        double runqueueWaitShare, double cpuNanosPerRecord) throws BpfException {
         long[] end = new long[2];
         readCounters(counters, end);
         // Both counts cover the whole run, warm-up included, and every submitted record must arrive.
@@ -195,20 +203,24 @@ public final class RingBench {
         long records = tally.consumed() - tally.windowStartConsumed();
         double seconds = (lastRecordNanos - tally.windowStartNanos()) / 1e9;
         System.out.printf(Locale.ROOT, "result consumer=java record_bytes=%d copy=%d records=%d seconds=%.3f records_per_s=%.0f "
-                        + "submitted=%d reserve_failed=%d records_per_poll=%.1f runqueue_wait_share=%.3f checksum=%d%n",
+                        + "submitted=%d reserve_failed=%d records_per_poll=%.1f runqueue_wait_share=%.3f cpu_ns_per_record=%.1f "
+                        + "checksum=%d%n",
                 options.recordBytes(), options.copy() ? 1 : 0, records, seconds, records / seconds,
                 end[COUNTER_SUBMITTED] - windowStart[COUNTER_SUBMITTED],
                 end[COUNTER_RESERVE_FAILED] - windowStart[COUNTER_RESERVE_FAILED], (double) tally.consumed() / polls,
-                runqueueWaitShare, tally.checksum());
+                runqueueWaitShare, cpuNanosPerRecord, tally.checksum());
     }
 
-    /** Reads the time the calling thread has waited on a run queue (/proc/thread-self/schedstat), or -1 if unknown. */
-    private static long runqueueWaitNanos() {
+    /**
+     * Reads the time the calling thread has run on a CPU and waited on a run queue, in
+     * nanoseconds, from /proc/thread-self/schedstat; both are -1 if it is unreadable.
+     */
+    private static long[] readSchedstat() {
         try {
             String[] fields = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
-            return Long.parseLong(fields[1]);
+            return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return new long[] {-1, -1};
         }
     }
 

@@ -68,6 +68,8 @@ public final class HttpVerticle extends VerticleBase {
                 RULES_TIMEOUT_MS));
         router.get("/api/v1/containers").handler(new ListHandler(eventBus, Addresses.CONTAINERS_LIST, "containers",
                 "container service", RULES_TIMEOUT_MS));
+        router.get("/api/v1/capabilities").handler(new ObjectHandler(eventBus, Addresses.CAPABILITIES, "sensor",
+                RULES_TIMEOUT_MS));
         router.get("/api/v1/health").handler(new HealthHandler(eventBus, HEALTH_TIMEOUT_MS, stream::stats));
         router.get("/api/v1/stream").handler(stream);
 

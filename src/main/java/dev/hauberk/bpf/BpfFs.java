@@ -17,6 +17,16 @@ public final class BpfFs {
                 .anyMatch(line -> line.contains(target) && line.contains(" - bpf "));
     }
 
+    /** Mounts a pseudo file system of type on mountPoint unless one of that type is mounted there. */
+    public static void mountIfAbsent(String source, Path mountPoint, String type) throws IOException, BpfException {
+        String target = " " + mountPoint.toAbsolutePath().normalize() + " ";
+        boolean mounted = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .anyMatch(line -> line.contains(target) && line.contains(" - " + type + " "));
+        if (!mounted) {
+            LibC.mount(source, mountPoint.toString(), type);
+        }
+    }
+
     /** Mounts a bpffs on mountPoint unless one is there, as systemd does at boot on most distributions. */
     public static void ensureMounted(Path mountPoint) throws IOException, BpfException {
         if (isMounted(mountPoint)) {

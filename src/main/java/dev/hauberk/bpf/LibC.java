@@ -43,6 +43,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), NativeCall.CAPTURE_ERRNO);
     private static final MethodHandle READ = NativeCall.downcall(LIBC, "read",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), NativeCall.CAPTURE_ERRNO);
+    private static final MethodHandle OPEN = NativeCall.downcall(LIBC, "open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), NativeCall.CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = NativeCall.downcall(LIBC, "close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle GETEUID = NativeCall.downcall(LIBC, "geteuid",
@@ -186,6 +188,26 @@ public final class LibC {
             return n < 0 ? -NativeCall.errno(state) : n;
         } catch (Throwable t) {
             throw new IllegalStateException("read downcall failed", t);
+        }
+    }
+
+    public static final int O_RDONLY = 0;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int O_CLOEXEC = 02000000;
+
+    /** open(2); returns the file descriptor. */
+    public static int open(String path, int flags) throws BpfException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = NativeCall.callState(arena);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags);
+            if (fd < 0) {
+                throw new BpfException("open", NativeCall.errno(state), path);
+            }
+            return fd;
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("open downcall failed", t);
         }
     }
 

@@ -143,9 +143,31 @@ public final class ContainerContext {
                 .recover(error -> Future.succeededFuture(registry.lookup(process.cgroupId())));
     }
 
-    /** The container's root directory on the host, such as .../io.containerd.runtime.v2.task/NS/ID/rootfs. */
-    public Optional<String> hostRoot(long cgroupId) {
-        return Optional.ofNullable(hostRoots.get(cgroupId));
+    /**
+     * The container's root directory on the host, such as .../io.containerd.runtime.v2.task/NS/ID/rootfs:
+     * cached once found, else looked for now in the processes of the cgroup.
+     */
+    public Future<Optional<String>> hostRoot(long cgroupId) {
+        String known = hostRoots.get(cgroupId);
+        if (known != null) {
+            return Future.succeededFuture(Optional.of(known));
+        }
+        Path procs = cgroupProcs(cgroupId);
+        if (procs == null) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return vertx.executeBlocking(() -> rootOfAnyProcess(procs), false).map(root -> {
+            root.ifPresent(r -> hostRoots.put(cgroupId, r));
+            return root;
+        });
+    }
+
+    private Path cgroupProcs(long cgroupId) {
+        Optional<String> path = registry.pathOf(cgroupId);
+        if (path.isEmpty()) {
+            return null;
+        }
+        return hierarchyRoot().map(root -> root.resolve(registryPath(cgroupId)).resolve("cgroup.procs")).orElse(null);
     }
 
     /** Learns a cgroup the registry missed from /proc/PID/cgroup of a process in it. */
@@ -173,11 +195,10 @@ public final class ContainerContext {
     }
 
     private void onResolved(long cgroupId, ContainerInfo info) {
-        Path procs = hierarchyRoot().map(root -> root.resolve(registryPath(cgroupId)).resolve("cgroup.procs")).orElse(null);
         vertx.executeBlocking(() -> {
             markResolved(cgroupId, info);
-            return procs == null ? Optional.<String>empty() : rootOfAnyProcess(procs);
-        }, false).onSuccess(root -> root.ifPresent(r -> hostRoots.put(cgroupId, r)));
+            return null;
+        }, false);
     }
 
     private String registryPath(long cgroupId) {
@@ -200,7 +221,9 @@ public final class ContainerContext {
                             .filter(line -> line.mountPoint().equals("/"))
                             .reduce((first, second) -> second)
                             .flatMap(containerRoot -> hostMounts.stream().map(MountLine::parse).flatMap(Optional::stream)
-                                    .filter(containerRoot::sameFileSystem).map(MountLine::mountPoint).findFirst());
+                                    .filter(containerRoot::sameFileSystem).map(MountLine::mountPoint).findFirst())
+                            // A process that has not pivoted into the container yet (runc init) still has the host's root.
+                            .filter(mountPoint -> !mountPoint.equals("/"));
                     if (root.isPresent()) {
                         return root;
                     }

@@ -57,7 +57,9 @@ public final class Enricher {
                 container.map(ContainerInfo::toJson).orElse(null),
                 hostRoot.filter(root -> raw.process().exe().startsWith("/"))
                         .map(root -> root.equals("/") ? raw.process().exe() : root + raw.process().exe())
-                        .orElse(null));
+                        .orElse(null),
+                raw.target(),
+                raw.generation());
     }
 
     private static RuleRef ref(Rule rule) {

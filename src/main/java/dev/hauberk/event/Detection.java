@@ -15,6 +15,8 @@ import java.util.List;
  * @param container the container's JSON (docs/containers.md), or null on the host
  * @param hostExe   the executable's path as the host sees it, for a process in a container
  *                  whose root directory was found; otherwise null
+ * @param target    what the action was aimed at, or null for an exec rule
+ * @param ruleGeneration number of the rule set generation whose verdict this is
  */
 public record Detection(
         String id,
@@ -26,5 +28,7 @@ public record Detection(
         ProcessInfo process,
         List<AncestorInfo> ancestors,
         JsonObject container,
-        String hostExe) {
+        String hostExe,
+        TargetInfo target,
+        long ruleGeneration) {
 }

@@ -23,6 +23,8 @@ public final class DetectionDecoder {
     private static final WireReader PROCESS = new WireReader(PROC);
     private static final WireReader ANCESTOR_FIELDS = new WireReader(ANCESTOR);
     private static final WireReader RECORD = new WireReader(DETECTION);
+    private static final WireReader TARGET_FIELDS = new WireReader(WireLayouts.TARGET);
+    private static final long TARGET_BASE = DETECTION.byteOffset(groupElement("target"));
 
     private static final long HEADER_BASE = DETECTION.byteOffset(groupElement("header"));
     private static final long PROC_BASE = DETECTION.byteOffset(groupElement("proc"));
@@ -62,7 +64,9 @@ public final class DetectionDecoder {
                 HEADER.u8(record, HEADER_BASE, "mode"),
                 HEADER.s32(record, HEADER_BASE, "cpu"),
                 HEADER.u64(record, HEADER_BASE, "time_ns"),
+                HEADER.u32(record, HEADER_BASE, "generation"),
                 process(record, PROC_BASE, HEADER.s32(record, HEADER_BASE, "pid")),
+                target(record, TARGET_BASE),
                 List.copyOf(ancestors));
     }
 
@@ -96,6 +100,20 @@ public final class DetectionDecoder {
                 p.u64(record, base, "cgroup_id"),
                 namespaces,
                 ProcessFlag.fromBits(flags));
+    }
+
+    /** The target of the action, or null for an exec rule. */
+    private static TargetInfo target(MemorySegment record, long base) {
+        WireReader t = TARGET_FIELDS;
+        return switch (t.u16(record, base, "kind")) {
+            case WireLayouts.TARGET_NETWORK -> TargetInfo.Network.of(
+                    record.asSlice(base + t.offset("addr"), 16).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                    t.u16(record, base, "port"), t.u16(record, base, "family"));
+            case WireLayouts.TARGET_FILE -> new TargetInfo.File(
+                    t.string(record, base, "path", t.u16(record, base, "path_len")),
+                    t.s32(record, base, "file_dev"), t.u64(record, base, "file_ino"), t.s32(record, base, "file_flags"));
+            default -> null;
+        };
     }
 
     /** The symbol that starts a path the kernel cut: its head is missing, so it is not an absolute path. */

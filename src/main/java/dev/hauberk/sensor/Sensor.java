@@ -8,7 +8,9 @@ import dev.hauberk.bpf.BpfLink;
 import dev.hauberk.bpf.BpfMap;
 import dev.hauberk.bpf.BpfObject;
 import dev.hauberk.bpf.BpfProgram;
+import dev.hauberk.bpf.LibC;
 import dev.hauberk.bpf.Libbpf;
+import dev.hauberk.kernel.KernelCapabilities;
 import dev.hauberk.event.wire.WireLayouts;
 import dev.hauberk.rules.RuleMaps;
 import dev.hauberk.rules.RuleSetWriter;
@@ -93,7 +95,7 @@ public final class Sensor implements AutoCloseable {
 
     private StartReport load(SensorOptions options, Tunables tunables) throws BpfException, IOException {
         List<String> mapNames = pinnableMaps();
-        List<String> programNames = attachablePrograms();
+        List<String> programNames = attachablePrograms(options.kernel());
         boolean reuseMaps = pins != null && pins.hasMaps(mapNames);
         boolean reuseLinks = reuseMaps && pins.hasLinks(programNames);
 
@@ -109,11 +111,10 @@ public final class Sensor implements AutoCloseable {
             object.requireMap(MAP_PROC_HISTORY).setMaxEntries((int) options.historyEntries());
         }
         tunables.write(object);
-        if (reuseLinks) {
-            // The pinned programs are this very build with these tunables: load only the iterator.
-            for (String name : programNames) {
-                object.requireProgram(name).setAutoload(false);
-            }
+        for (BpfProgram program : object.programs()) {
+            boolean iterator = program.sectionName().startsWith("iter");
+            // Reused links are this very build with these tunables: then only the iterator loads.
+            program.setAutoload(iterator || (!reuseLinks && programNames.contains(program.name())));
         }
         object.load();
         if (pins != null && !reuseMaps) {
@@ -134,7 +135,7 @@ public final class Sensor implements AutoCloseable {
             LOG.info("reusing {} pinned BPF programs in {}", attached, pins.linksDir());
         } else {
             for (String name : programNames) {
-                BpfLink link = object.requireProgram(name).attach();
+                BpfLink link = attach(object.requireProgram(name), options.kernel());
                 links.add(link);
                 if (pins != null) {
                     pins.pinLink(link);
@@ -164,12 +165,51 @@ public final class Sensor implements AutoCloseable {
         return object.maps().stream().map(BpfMap::name).filter(name -> !name.contains(".")).toList();
     }
 
-    /** Programs attached for the sensor's lifetime: every program but the recovery iterator. */
-    private List<String> attachablePrograms() {
+    /**
+     * Programs attached for the sensor's lifetime: the tracking programs always; the LSM
+     * programs where BPF-LSM works, otherwise their fallbacks (cgroup hooks where cgroup v2
+     * is mounted, syscall tracepoints). The recovery iterator runs once and is not among them.
+     */
+    private List<String> attachablePrograms(KernelCapabilities kernel) {
         return object.programs().stream()
                 .filter(p -> !p.sectionName().startsWith("iter"))
+                .filter(p -> switch (ProgramKind.of(p)) {
+                    case LSM -> kernel.lsm();
+                    case CGROUP -> !kernel.lsm() && kernel.cgroupV2Root() != null;
+                    case LSM_FALLBACK -> !kernel.lsm();
+                    case TRACKING -> true;
+                })
                 .map(BpfProgram::name)
                 .toList();
+    }
+
+    /** What a program is for, from its section name. */
+    enum ProgramKind {
+        TRACKING, LSM, CGROUP, LSM_FALLBACK;
+
+        static ProgramKind of(BpfProgram program) {
+            String section = program.sectionName();
+            if (section.startsWith("lsm/")) {
+                return LSM;
+            }
+            if (section.startsWith("cgroup/")) {
+                return CGROUP;
+            }
+            // The syscall tracepoints stand in for LSM hooks; tp_btf programs track processes.
+            return section.startsWith("tp/syscalls/") ? LSM_FALLBACK : TRACKING;
+        }
+    }
+
+    private BpfLink attach(BpfProgram program, KernelCapabilities kernel) throws BpfException {
+        if (ProgramKind.of(program) != ProgramKind.CGROUP) {
+            return program.attach();
+        }
+        int cgroup = LibC.open(kernel.cgroupV2Root().toString(), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC);
+        try {
+            return program.attachCgroup(cgroup);
+        } finally {
+            LibC.close(cgroup);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.hauberk.sensor;
 
 import dev.hauberk.kernel.CgroupHierarchy;
 import dev.hauberk.kernel.HostNamespaces;
+import dev.hauberk.kernel.KernelCapabilities;
 import dev.hauberk.rules.CompiledRuleSet;
 import java.nio.file.Path;
 
@@ -15,6 +16,7 @@ import java.nio.file.Path;
  * @param pinRoot             bpffs directory for pinned links and maps, or null to pin nothing
  *                            (everything is detached when the sensor closes)
  * @param initialRules        the rule set written as a new generation before any program is attached
+ * @param kernel              what the kernel offers: BPF-LSM programs or their fallbacks are loaded
  */
 public record SensorOptions(
         long ringBufferBytes,
@@ -24,7 +26,8 @@ public record SensorOptions(
         CgroupHierarchy cgroupHierarchy,
         HostNamespaces hostNamespaces,
         Path pinRoot,
-        CompiledRuleSet initialRules) {
+        CompiledRuleSet initialRules,
+        KernelCapabilities kernel) {
 
     /** Mirrors HK_ANCESTRY_MAX. */
     public static final int ANCESTRY_MAX = 16;

@@ -35,6 +35,7 @@ final class Tunables {
         values.put("hk_ancestry_depth", Math.max(0, Math.min(options.ancestryDepth(), SensorOptions.ANCESTRY_MAX)));
         values.put("hk_cgroup_subsys", options.cgroupHierarchy().subsysIndex());
         values.put("hk_cgroup_hierarchy_id", options.cgroupHierarchy().hierarchyId());
+        values.put("hk_lsm_enforces", options.kernel().lsm() ? 1 : 0);
         return new Tunables(values);
     }
 

@@ -94,11 +94,18 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
             return;
         }
         // A detection waits for its container's lookup, so it leaves with the image id.
-        containers.containerOf(raw.process()).onComplete(container -> send(raw, container.result()));
+        containers.containerOf(raw.process()).onComplete(container -> {
+            if (container.result().isEmpty()) {
+                send(raw, container.result(), java.util.Optional.empty());
+                return;
+            }
+            containers.hostRoot(raw.process().cgroupId())
+                    .onComplete(root -> send(raw, container.result(), root.succeeded() ? root.result() : java.util.Optional.empty()));
+        });
     }
 
-    private void send(KernelDetection raw, java.util.Optional<dev.hauberk.context.container.ContainerInfo> container) {
-        java.util.Optional<String> hostRoot = container.flatMap(info -> containers.hostRoot(raw.process().cgroupId()));
+    private void send(KernelDetection raw, java.util.Optional<dev.hauberk.context.container.ContainerInfo> container,
+                      java.util.Optional<String> hostRoot) {
         JsonObject json = DetectionJson.encode(enricher.enrich(raw, container, hostRoot));
         // The journal belongs to this host: never route an append to another cluster member.
         vertx.eventBus().request(Addresses.JOURNAL_APPEND, json, new DeliveryOptions().setLocalOnly(true)).onComplete(result -> {

@@ -4,7 +4,9 @@ import dev.hauberk.Addresses;
 import dev.hauberk.bpf.BpfFs;
 import dev.hauberk.config.HauberkConfig;
 import dev.hauberk.kernel.CgroupHierarchy;
+import dev.hauberk.kernel.Enforcement;
 import dev.hauberk.kernel.HostNamespaces;
+import dev.hauberk.kernel.KernelCapabilities;
 import dev.hauberk.kernel.Preflight;
 import dev.hauberk.rules.Rule;
 import dev.hauberk.rules.RuleMode;
@@ -14,6 +16,7 @@ import dev.hauberk.sensor.SensorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -30,6 +33,8 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
 
     private final DaemonContext context;
     private Sensor sensor;
+    private KernelCapabilities capabilities;
+    private java.util.Map<Integer, Enforcement> enforcement;
 
     public SensorVerticle(DaemonContext context) {
         this.context = context;
@@ -43,9 +48,14 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
             BpfFs.ensureMounted(kernel.pinPath().getParent());
         }
         HostNamespaces host = HostNamespaces.read();
+        KernelCapabilities capabilities = KernelCapabilities.probe();
+        enforcement = Enforcement.matrix(capabilities);
+        logCapabilities(capabilities);
         sensor = Sensor.start(Sensor.bundledObject(), new SensorOptions(
                 kernel.ringBufferBytes(), kernel.processTableEntries(), kernel.processHistoryEntries(),
-                kernel.ancestryDepth(), hierarchy, host, kernel.pinPath(), context.initialRules()));
+                kernel.ancestryDepth(), hierarchy, host, kernel.pinPath(), context.initialRules(), capabilities));
+        this.capabilities = capabilities;
+        context.setMechanisms(this::mechanisms);
         context.publishHost(hierarchy, host);
         context.publishSensor(sensor);
         LOG.info("sensor loaded on kernel {}: {} programs {}, ring buffer {} bytes, containers by cgroup {}",
@@ -58,7 +68,30 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
         }
 
         vertx.eventBus().consumer(Addresses.SENSOR_STATS, this::stats);
+        vertx.eventBus().consumer(Addresses.CAPABILITIES, message -> message.reply(capabilitiesJson()));
         return Future.succeededFuture();
+    }
+
+    /** States once, at start, how each rule enforces on this kernel and why. */
+    private void logCapabilities(KernelCapabilities capabilities) {
+        if (capabilities.lsm()) {
+            LOG.info("BPF-LSM available (LSMs {}): rules in enforce mode refuse actions before they happen",
+                    String.join(",", capabilities.activeLsms()));
+        } else {
+            LOG.warn("BPF-LSM unavailable: {}", capabilities.lsmReason());
+        }
+        for (Enforcement rule : enforcement.values()) {
+            String name = context.catalog().byId(rule.ruleId()).map(Rule::name).orElse("rule " + rule.ruleId());
+            LOG.info("{} enforces by {}: {}", name, rule.mechanism().jsonName(), rule.reason());
+        }
+    }
+
+    private JsonObject capabilitiesJson() {
+        JsonArray rules = new JsonArray();
+        for (Enforcement rule : enforcement.values()) {
+            rules.add(rule.toJson().put("name", context.catalog().byId(rule.ruleId()).map(Rule::name).orElse(null)));
+        }
+        return capabilities.toJson().put("rules", rules);
     }
 
     private void stats(Message<Object> message) {
@@ -77,6 +110,13 @@ public final class SensorVerticle extends VerticleBase implements SingleInstance
         } catch (Exception e) {
             message.fail(500, "reading kernel counters failed: " + e.getMessage());
         }
+    }
+
+    /** Returns how each rule enforces on this kernel, by rule id, for the rule API. */
+    private Map<Integer, JsonObject> mechanisms() {
+        Map<Integer, JsonObject> result = new java.util.TreeMap<>();
+        enforcement.forEach((id, rule) -> result.put(id, rule.toJson()));
+        return result;
     }
 
     @Override

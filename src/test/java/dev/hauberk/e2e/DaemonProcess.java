@@ -74,12 +74,25 @@ final class DaemonProcess implements AutoCloseable {
         return start(workDir, ruleModes, pinPath, keepAttached, "");
     }
 
+    /** Starts with the catalogue in rulesDirectory instead of the shipped one. */
+    static DaemonProcess startWithRules(Path workDir, Path rulesDirectory, Map<String, String> ruleModes) throws Exception {
+        int port = freePort();
+        Path config = writeConfig(workDir, port, ruleModes, uniquePinPath(), false);
+        Files.writeString(config, Files.readString(config).replace(
+                "rules_directory: " + repository().resolve("conf/rules"), "rules_directory: " + rulesDirectory));
+        return launch(workDir, config, port);
+    }
+
     /** Starts with extraYaml (whole top-level sections) appended to the configuration. */
     static DaemonProcess start(Path workDir, Map<String, String> ruleModes, Path pinPath, boolean keepAttached,
                                String extraYaml) throws Exception {
         int port = freePort();
         Path config = writeConfig(workDir, port, ruleModes, pinPath, keepAttached);
         Files.writeString(config, extraYaml, java.nio.file.StandardOpenOption.APPEND);
+        return launch(workDir, config, port);
+    }
+
+    private static DaemonProcess launch(Path workDir, Path config, int port) throws Exception {
         Path log = workDir.resolve("daemon.log");
         Process process = new ProcessBuilder(java().toString(), "-jar", jar().toString(), "--config", config.toString())
                 .redirectErrorStream(true)

@@ -48,7 +48,9 @@ public final class TestDetections {
                 process,
                 List.of(parent),
                 null,
-                null);
+                null,
+                null,
+                1);
         return DetectionJson.encode(detection);
     }
 

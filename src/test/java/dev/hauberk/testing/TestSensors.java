@@ -2,6 +2,7 @@ package dev.hauberk.testing;
 
 import dev.hauberk.kernel.CgroupHierarchy;
 import dev.hauberk.kernel.HostNamespaces;
+import dev.hauberk.kernel.KernelCapabilities;
 import dev.hauberk.rules.CompiledRuleSet;
 import dev.hauberk.rules.Rule;
 import dev.hauberk.rules.RuleCatalog;
@@ -23,7 +24,7 @@ public final class TestSensors {
     public static SensorOptions options(Map<Integer, RuleMode> modes) {
         try {
             return new SensorOptions(1 << 20, 8192, 4096, 8, CgroupHierarchy.V2, HostNamespaces.read(), null,
-                    rules(modes));
+                    rules(modes), KernelCapabilities.probe());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

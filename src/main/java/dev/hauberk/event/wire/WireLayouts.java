@@ -17,7 +17,7 @@ import java.util.Map;
 public final class WireLayouts {
 
     /** Mirrors HK_SCHEMA_VERSION. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     public static final int COMM_LEN = 16;
     public static final int PATH_MAX = 512;
     public static final int ARGS_MAX = 256;
@@ -26,6 +26,7 @@ public final class WireLayouts {
     public static final int CGROUP_PATH_MAX = 256;
     public static final int CGROUP_NAME_MAX = 128;
     public static final int ANCESTRY_MAX = 16;
+    public static final int TARGET_PATH_MAX = 256;
 
     /** Mirrors struct hk_proc. */
     public static final StructLayout PROC = MemoryLayout.structLayout(
@@ -34,6 +35,7 @@ public final class WireLayouts {
             JAVA_LONG.withName("start_ns"),
             JAVA_LONG.withName("cgroup_id"),
             JAVA_LONG.withName("exe_ino"),
+            JAVA_LONG.withName("exe_hash"),
             JAVA_INT.withName("exe_dev"),
             JAVA_INT.withName("tgid"),
             JAVA_INT.withName("ppid"),
@@ -85,12 +87,27 @@ public final class WireLayouts {
             JAVA_SHORT.withName("pad0"),
             JAVA_INT.withName("pid"),
             JAVA_INT.withName("cpu"),
-            JAVA_LONG.withName("time_ns")).withName("hk_event_header");
+            JAVA_LONG.withName("time_ns"),
+            JAVA_INT.withName("generation"),
+            JAVA_INT.withName("pad1")).withName("hk_event_header");
+
+    /** Mirrors struct hk_target. */
+    public static final StructLayout TARGET = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("kind"),
+            JAVA_SHORT.withName("family"),
+            JAVA_SHORT.withName("port"),
+            JAVA_SHORT.withName("path_len"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_LONG.withName("file_ino"),
+            JAVA_INT.withName("file_dev"),
+            JAVA_INT.withName("file_flags"),
+            MemoryLayout.sequenceLayout(TARGET_PATH_MAX, JAVA_BYTE).withName("path")).withName("hk_target");
 
     /** Mirrors struct hk_detection; a record carries only ancestor_count ancestors. */
     public static final StructLayout DETECTION = MemoryLayout.structLayout(
             EVENT_HEADER.withName("header"),
             PROC.withName("proc"),
+            TARGET.withName("target"),
             JAVA_INT.withName("ancestor_count"),
             JAVA_INT.withName("pad0"),
             MemoryLayout.sequenceLayout(ANCESTRY_MAX, ANCESTOR).withName("ancestors")).withName("hk_detection");
@@ -111,6 +128,7 @@ public final class WireLayouts {
             JAVA_LONG.withName("cgroup_id"),
             JAVA_LONG.withName("first_exec_ns"),
             JAVA_LONG.withName("image_id_hash"),
+            JAVA_LONG.withName("container_id_hash"),
             JAVA_INT.withName("mnt_ns"),
             JAVA_INT.withName("pid_ns"),
             JAVA_INT.withName("net_ns"),
@@ -130,6 +148,7 @@ public final class WireLayouts {
             "hk_proc", PROC,
             "hk_ancestor", ANCESTOR,
             "hk_event_header", EVENT_HEADER,
+            "hk_target", TARGET,
             "hk_detection", DETECTION,
             "hk_cgroup_event", CGROUP_EVENT,
             "hk_container", CONTAINER,
@@ -139,6 +158,11 @@ public final class WireLayouts {
     public static final int EVENT_DETECTION = 1;
     public static final int EVENT_CGROUP = 2;
     public static final int EVENT_CONTAINER_EXEC = 3;
+
+    /** Mirrors enum hk_target_kind. */
+    public static final int TARGET_NONE = 0;
+    public static final int TARGET_NETWORK = 1;
+    public static final int TARGET_FILE = 2;
 
     /** Mirrors enum hk_cgroup_op. */
     public static final int CGROUP_MKDIR = 1;

@@ -73,6 +73,8 @@ class WireLayoutTest {
                 WireLayouts.EVENT_CONTAINER_EXEC));
         result.add(org.junit.jupiter.params.provider.Arguments.of("hk_cgroup_op", "HK_CGROUP_MKDIR", WireLayouts.CGROUP_MKDIR));
         result.add(org.junit.jupiter.params.provider.Arguments.of("hk_cgroup_op", "HK_CGROUP_RMDIR", WireLayouts.CGROUP_RMDIR));
+        result.add(org.junit.jupiter.params.provider.Arguments.of("hk_target_kind", "HK_TARGET_NETWORK", WireLayouts.TARGET_NETWORK));
+        result.add(org.junit.jupiter.params.provider.Arguments.of("hk_target_kind", "HK_TARGET_FILE", WireLayouts.TARGET_FILE));
         for (dev.hauberk.event.AncestorInfo.Source source : dev.hauberk.event.AncestorInfo.Source.values()) {
             result.add(org.junit.jupiter.params.provider.Arguments.of("hk_ancestor_source",
                     "HK_ANCESTOR_" + source.name(), source.code()));
