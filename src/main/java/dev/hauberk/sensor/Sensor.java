@@ -74,8 +74,8 @@ public final class Sensor implements AutoCloseable {
 
     /**
      * Opens the object, reuses pinned maps and links where they match, otherwise sizes,
-     * loads, pins and attaches; writes the initial rule set as a new generation before a new
-     * program is attached; then fills the process table with the processes that predate it.
+     * loads, pins and attaches. The initial rule set is written as a new generation before a
+     * new program is attached. Last, fills the process table with the processes that predate it.
      */
     public static Sensor start(byte[] elf, SensorOptions options) throws BpfException, IOException {
         BpfObject object = BpfObject.open("hauberk", elf);
@@ -213,8 +213,8 @@ public final class Sensor implements AutoCloseable {
     }
 
     /**
-     * The writer of the rule maps: switches rule sets and modes, reads rule counters. Its
-     * calls are system calls; make them from one worker thread at a time.
+     * Returns the writer of the rule maps, which switches rule sets and modes and reads rule
+     * counters. Its calls are system calls, so make them from one worker thread at a time.
      */
     public RuleSetWriter rules() {
         return rules;

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * What the verticles of one daemon share in process: the configuration, the rule
+ * The state that the verticles of one daemon share in process: the configuration, the rule
  * catalogue (replaced by each reload), and the sensor once SensorVerticle has loaded it.
- * Verticles receive it through their constructor; nothing here is global.
+ * Verticles receive it through their constructor, and nothing here is global.
  */
 public final class DaemonContext {
 

@@ -31,14 +31,23 @@ class WireLayoutTest {
         }
     }
 
+    /** Every mirrored struct: the event wire structs and the rule map structs. */
+    private static final Map<String, StructLayout> MIRRORS = mirrors();
+
+    private static Map<String, StructLayout> mirrors() {
+        Map<String, StructLayout> all = new java.util.TreeMap<>(WireLayouts.ALL);
+        all.putAll(dev.hauberk.rules.wire.RuleLayouts.ALL);
+        return all;
+    }
+
     static List<String> structs() {
-        return WireLayouts.ALL.keySet().stream().sorted().toList();
+        return List.copyOf(MIRRORS.keySet());
     }
 
     @ParameterizedTest
     @MethodSource("structs")
     void mirrorMatchesObjectBtf(String name) {
-        StructLayout mirror = WireLayouts.ALL.get(name);
+        StructLayout mirror = MIRRORS.get(name);
         Btf.Struct struct = btf.struct(name).orElseThrow(() -> new AssertionError("struct " + name + " not in the object's BTF"));
 
         assertThat(mirror.byteSize()).as("size of %s", name).isEqualTo(struct.size());
@@ -95,6 +104,18 @@ class WireLayoutTest {
         }
         result.add(org.junit.jupiter.params.provider.Arguments.of("hk_counter", "HK_COUNTER_MAX",
                 dev.hauberk.sensor.KernelCounter.SLOTS));
+        for (dev.hauberk.rules.MatchKind kind : dev.hauberk.rules.MatchKind.values()) {
+            result.add(org.junit.jupiter.params.provider.Arguments.of("hk_match_kind", "HK_MATCH_" + kind.name(),
+                    kind.code()));
+        }
+        result.add(org.junit.jupiter.params.provider.Arguments.of("hk_match_kind", "HK_MATCH_KINDS",
+                dev.hauberk.rules.MatchKind.values().length));
+        for (dev.hauberk.rules.Scope scope : dev.hauberk.rules.Scope.values()) {
+            result.add(org.junit.jupiter.params.provider.Arguments.of("hk_scope", "HK_SCOPE_" + scope.name(),
+                    scope.code()));
+        }
+        result.add(org.junit.jupiter.params.provider.Arguments.of("hk_rule_id", "HK_RULE_ID_MAX",
+                dev.hauberk.rules.wire.RuleLayouts.RULE_ID_MAX));
         return result;
     }
 
