@@ -72,6 +72,8 @@ public final class Journal implements Closeable {
     public static final String LOCK_FILE_NAME = "journal.lock";
 
     private final JournalOptions options;
+    /** File name stem: detections-000001.jsonl, or audit-000001.jsonl for the audit journal. */
+    private final String stem;
     /** The journal files, oldest first; the last one is appended to. */
     private final List<JournalSegment> segments = new ArrayList<>();
     private final RecentIndex index;
@@ -87,8 +89,9 @@ public final class Journal implements Closeable {
     private long firstUnsyncedNanos;
     private long writeErrors;
 
-    private Journal(JournalOptions options) {
+    private Journal(JournalOptions options, String stem) {
         this.options = options;
+        this.stem = stem;
         this.index = new RecentIndex(options.indexSize());
     }
 
@@ -99,7 +102,15 @@ public final class Journal implements Closeable {
      * on a new line. Throws an IOException naming the directory or file that failed.
      */
     public static Journal open(JournalOptions options) throws IOException {
-        Journal journal = new Journal(options);
+        return open(options, JournalSegment.DETECTIONS);
+    }
+
+    /**
+     * Opens a journal whose files are named STEM-NNNNNN.jsonl, such as the audit journal's
+     * audit-000001.jsonl, as {@link #open(JournalOptions)} does for detections.
+     */
+    public static Journal open(JournalOptions options, String stem) throws IOException {
+        Journal journal = new Journal(options, stem);
         try {
             journal.recover();
         } catch (IOException | RuntimeException e) {
@@ -124,7 +135,7 @@ public final class Journal implements Closeable {
         deleteOldestFiles();
 
         if (segments.isEmpty()) {
-            segments.add(new JournalSegment(1, directory.resolve(JournalSegment.fileName(1)),
+            segments.add(new JournalSegment(1, directory.resolve(JournalSegment.fileName(stem, 1)),
                     JournalSegment.NO_SEQ, 0));
         } else {
             newlinePending = checkCutLastLine(segments.getLast());
@@ -165,7 +176,7 @@ public final class Journal implements Closeable {
         List<JournalSegment> found = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                Optional<Long> number = JournalSegment.parseNumber(entry.getFileName().toString());
+                Optional<Long> number = JournalSegment.parseNumber(stem, entry.getFileName().toString());
                 if (number.isPresent() && Files.isRegularFile(entry)) {
                     JournalSegment segment = new JournalSegment(number.get(), entry, JournalSegment.NO_SEQ,
                             Files.size(entry));
@@ -249,7 +260,7 @@ public final class Journal implements Closeable {
         try {
             long pendingBytes = line.length + (newlinePending ? 1 : 0);
             if (segment.bytes() > 0 && segment.bytes() + pendingBytes > options.maxFileBytes()) {
-                file = options.directory().resolve(JournalSegment.fileName(segment.number() + 1));
+                file = options.directory().resolve(JournalSegment.fileName(stem, segment.number() + 1));
                 segment = startNextFile(segment);
             }
             write(segment, line);
@@ -316,7 +327,7 @@ public final class Journal implements Closeable {
     /** Creates the next file and makes it current; on failure the current file stays current. */
     private JournalSegment startNextFile(JournalSegment full) throws IOException {
         long number = full.number() + 1;
-        Path path = options.directory().resolve(JournalSegment.fileName(number));
+        Path path = options.directory().resolve(JournalSegment.fileName(stem, number));
         FileChannel next = createFile(path);
         FileChannel previous = current;
         current = next;

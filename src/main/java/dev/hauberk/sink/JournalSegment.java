@@ -14,7 +14,8 @@ final class JournalSegment {
     /** The firstSeq of a file that contains no readable detection (yet). */
     static final long NO_SEQ = -1;
 
-    private static final Pattern NAME = Pattern.compile("detections-(\\d{6,18})\\.jsonl");
+    /** File name stem of the detection journal. */
+    static final String DETECTIONS = "detections";
 
     private final long number;
     private final Path path;
@@ -28,14 +29,17 @@ final class JournalSegment {
         this.bytes = bytes;
     }
 
-    /** Returns the file name for a number, zero-padded to six digits so that a listing sorts by age. */
-    static String fileName(long number) {
-        return String.format("detections-%06d.jsonl", number);
+    /**
+     * Returns the file name for a stem (such as detections) and a number, zero-padded to six
+     * digits so that a listing sorts by age.
+     */
+    static String fileName(String stem, long number) {
+        return String.format("%s-%06d.jsonl", stem, number);
     }
 
-    /** Parses the number in a journal file name; empty for any other name. */
-    static Optional<Long> parseNumber(String fileName) {
-        Matcher matcher = NAME.matcher(fileName);
+    /** Parses the number in a journal file name of the stem; empty for any other name. */
+    static Optional<Long> parseNumber(String stem, String fileName) {
+        Matcher matcher = Pattern.compile(Pattern.quote(stem) + "-(\\d{6,18})\\.jsonl").matcher(fileName);
         return matcher.matches() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
     }
 

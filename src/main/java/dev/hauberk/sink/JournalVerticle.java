@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.List;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * <li>{@link Addresses#JOURNAL_QUERY}: {"limit", "before", "after", "order"} as read by
  *     {@link JournalQuery#fromJson}; replies {"detections": [...], "next": SEQ or null}.
  * <li>{@link Addresses#JOURNAL_STATS}: replies {@link Journal#stats()}.
+ * <li>{@link Addresses#AUDIT_APPEND}: an audit record (a mode change or a reload); written to the
+ *     audit journal, a second journal in the {@value #AUDIT_DIRECTORY} subdirectory with files
+ *     audit-NNNNNN.jsonl, then published on {@link Addresses#AUDIT}. Detections and audit records
+ *     never share a file, so a flood of detections cannot rotate the audit trail away.
+ * <li>{@link Addresses#AUDIT_QUERY}: as JOURNAL_QUERY for the audit journal; replies
+ *     {"records": [...], "next": SEQ or null}.
  * </ul>
  *
  * <p>Configuration: the keys of {@link JournalOptions#fromConfig}. Start fails with a message
@@ -42,9 +49,21 @@ public final class JournalVerticle extends VerticleBase {
     /** Failure code of a query that could not read a journal file; the message names the file. */
     public static final int FAILURE_READ = 501;
 
+    /** Subdirectory of the journal directory that contains the audit journal. */
+    public static final String AUDIT_DIRECTORY = "audit";
+    /** File name stem of the audit journal's files. */
+    public static final String AUDIT_STEM = "audit";
+    /** Audit journal file size at which a new file starts: 16 MiB. */
+    static final long AUDIT_MAX_FILE_BYTES = 16L << 20;
+    /** Audit journal files kept; about 128 MiB in all. */
+    static final int AUDIT_MAX_FILES = 8;
+    /** Most recent audit records held in memory for queries. */
+    static final int AUDIT_INDEX_SIZE = 1000;
+
     private static final Logger LOG = LoggerFactory.getLogger(JournalVerticle.class);
 
     private Journal journal;
+    private Journal audit;
     private long syncTimer = -1;
 
     @Override
@@ -64,6 +83,14 @@ public final class JournalVerticle extends VerticleBase {
         } catch (IOException e) {
             return Future.failedFuture(new IOException("journal cannot start: " + e.getMessage(), e));
         }
+        try {
+            // Mode changes are rare and must survive a power failure: every audit record is fsync'ed.
+            audit = Journal.open(new JournalOptions(options.directory().resolve(AUDIT_DIRECTORY), AUDIT_MAX_FILE_BYTES,
+                    AUDIT_MAX_FILES, FsyncPolicy.ALWAYS, options.fsyncIntervalMs(), AUDIT_INDEX_SIZE), AUDIT_STEM);
+        } catch (IOException e) {
+            closeQuietly(journal);
+            return Future.failedFuture(new IOException("audit journal cannot start: " + e.getMessage(), e));
+        }
 
         if (options.fsync() == FsyncPolicy.INTERVAL) {
             syncTimer = vertx.setPeriodic(options.fsyncIntervalMs(), id -> journal.syncIfUnsynced());
@@ -71,7 +98,9 @@ public final class JournalVerticle extends VerticleBase {
         List<MessageConsumer<?>> consumers = List.of(
                 vertx.eventBus().<Object>localConsumer(Addresses.JOURNAL_APPEND, this::append),
                 vertx.eventBus().<Object>localConsumer(Addresses.JOURNAL_QUERY, this::query),
-                vertx.eventBus().<Object>localConsumer(Addresses.JOURNAL_STATS, this::stats));
+                vertx.eventBus().<Object>localConsumer(Addresses.JOURNAL_STATS, this::stats),
+                vertx.eventBus().<Object>localConsumer(Addresses.AUDIT_APPEND, this::appendAudit),
+                vertx.eventBus().<Object>localConsumer(Addresses.AUDIT_QUERY, this::queryAudit));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     }
 
@@ -93,7 +122,34 @@ public final class JournalVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.DETECTIONS, written);
     }
 
+    private void appendAudit(Message<Object> message) {
+        if (!(message.body() instanceof JsonObject record)) {
+            message.fail(FAILURE_INVALID_REQUEST, "audit append expects an audit record JSON object, got "
+                    + describe(message.body()));
+            return;
+        }
+        JsonObject written;
+        try {
+            written = audit.append(record.copy().put("type", "audit"));
+        } catch (IOException e) {
+            LOG.error("Audit record {} was not written: {}", record.encode(), e.getMessage());
+            message.fail(FAILURE_WRITE, e.getMessage());
+            return;
+        }
+        message.reply(written);
+        vertx.eventBus().publish(Addresses.AUDIT, written);
+    }
+
     private void query(Message<Object> message) {
+        query(message, journal, "detections");
+    }
+
+    private void queryAudit(Message<Object> message) {
+        query(message, audit, "records");
+    }
+
+    /** Replies a page of one journal as {field: [...], "next": SEQ or null}. */
+    private void query(Message<Object> message, Journal source, String field) {
         Object body = message.body();
         if (body != null && !(body instanceof JsonObject)) {
             message.fail(FAILURE_INVALID_REQUEST, "journal query expects a JSON object, got " + describe(body));
@@ -101,7 +157,10 @@ public final class JournalVerticle extends VerticleBase {
         }
         try {
             JournalQuery query = JournalQuery.fromJson((JsonObject) body);
-            message.reply(journal.query(query).toJson());
+            JournalPage page = source.query(query);
+            message.reply(new JsonObject()
+                    .put(field, new JsonArray(List.copyOf(page.detections())))
+                    .put("next", page.next()));
         } catch (InvalidQueryException e) {
             message.fail(FAILURE_INVALID_REQUEST, e.getMessage());
         } catch (IOException e) {
@@ -123,14 +182,20 @@ public final class JournalVerticle extends VerticleBase {
         if (syncTimer >= 0) {
             vertx.cancelTimer(syncTimer);
         }
-        if (journal != null) {
-            try {
-                journal.close();
-            } catch (IOException e) {
-                LOG.error("Closing journal {} failed: {}; appends since the last fsync may be lost on a power"
-                        + " failure", journal.options().directory(), IoErrors.describe(e));
-            }
-        }
+        closeQuietly(journal);
+        closeQuietly(audit);
         return Future.succeededFuture();
+    }
+
+    private static void closeQuietly(Journal open) {
+        if (open == null) {
+            return;
+        }
+        try {
+            open.close();
+        } catch (IOException e) {
+            LOG.error("Closing journal {} failed: {}; appends since the last fsync may be lost on a power"
+                    + " failure", open.options().directory(), IoErrors.describe(e));
+        }
     }
 }
