@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +21,17 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /api/v1/rules} and {@code GET /api/v1/containers}: {@link ListHandler}
  * <li>{@code GET /api/v1/health}: {@link HealthHandler}
  * <li>{@code GET /api/v1/stream} (WebSocket): {@link StreamHandler}
+ * <li>{@code GET /api/v1/rules/{rule}}, {@code PUT /api/v1/rules/{rule}/mode},
+ *     {@code PUT /api/v1/rules/categories/{category}/mode}, {@code POST /api/v1/rules/reload}: {@link RulesHandler}
+ * <li>{@code GET /api/v1/audit}: {@link AuditHandler}
  * </ul>
- * Every error response is JSON {"error": "..."}, an unknown path included.
+ * Every error response is JSON {"error": "..."}, an unknown path included. Changes need the
+ * bearer token of {@link ApiToken}; on an address other than loopback every endpoint does
+ * ({@link ApiAuth}).
  *
- * <p>Configuration: "host" (default 127.0.0.1) and "port" (default 7450). Deployment fails
- * with a message naming host:port when the server cannot listen there.
+ * <p>Configuration: "host" (default 127.0.0.1), "port" (default 7450) and "tokenFile" (default
+ * /etc/hauberk/api-token). Deployment fails with a message naming host:port when the server
+ * cannot listen there, and naming the token file when it is unsafe or unreadable.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -33,6 +40,9 @@ public final class HttpVerticle extends VerticleBase {
     static final long RULES_TIMEOUT_MS = 5_000;
     /** Timeout of each component's statistics request for the health endpoint, in ms. */
     static final long HEALTH_TIMEOUT_MS = 2_000;
+    /** Largest request body accepted, in bytes: a mode change is a few dozen. */
+    static final long BODY_LIMIT_BYTES = 4096;
+    private static final int REQUEST_ENTITY_TOO_LARGE = 413;
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
@@ -47,22 +57,31 @@ public final class HttpVerticle extends VerticleBase {
             return Future.failedFuture(e);
         }
 
-        return vertx.createHttpServer()
-                .requestHandler(router())
-                .listen(options.port(), options.host())
+        return vertx.executeBlocking(() -> ApiToken.loadOrCreate(options.tokenFile()))
+                .recover(failure -> Future.failedFuture(new IllegalStateException("HTTP API cannot start: "
+                        + failure.getMessage(), failure)))
+                .compose(token -> vertx.createHttpServer()
+                        .requestHandler(router(new ApiAuth(token, options.tokenRequiredForReads(),
+                                options.tokenFile().toString())))
+                        .listen(options.port(), options.host()))
                 .recover(failure -> Future.failedFuture(new IllegalStateException("HTTP API cannot listen on "
                         + options.address() + ": " + failure.getMessage(), failure)))
                 .onSuccess(listening -> {
                     server = listening;
-                    LOG.info("HTTP API listening on {}", new HttpApiOptions(options.host(), listening.actualPort())
-                            .address());
+                    LOG.info("HTTP API listening on {}; changes need the bearer token in {}, {}",
+                            new HttpApiOptions(options.host(), listening.actualPort()).address(), options.tokenFile(),
+                            options.tokenRequiredForReads() ? "and so do reads, because the address is not loopback"
+                                    : "reads are open on loopback");
                 });
     }
 
-    private Router router() {
+    private Router router(ApiAuth auth) {
         EventBus eventBus = vertx.eventBus();
         StreamHandler stream = new StreamHandler(eventBus, JOURNAL_TIMEOUT_MS, StreamCounters.shared(vertx));
+        RulesHandler rules = new RulesHandler(eventBus, RULES_TIMEOUT_MS);
         Router router = Router.router(vertx);
+        // First, so that on a non-loopback address no endpoint, the WebSocket included, responds without the token.
+        router.route("/api/v1/*").handler(auth.forReads());
         router.get("/api/v1/detections").handler(new DetectionsHandler(eventBus, JOURNAL_TIMEOUT_MS));
         router.get("/api/v1/rules").handler(new ListHandler(eventBus, Addresses.RULES_LIST, "rules", "rule service",
                 RULES_TIMEOUT_MS));
@@ -72,6 +91,13 @@ public final class HttpVerticle extends VerticleBase {
                 RULES_TIMEOUT_MS));
         router.get("/api/v1/health").handler(new HealthHandler(eventBus, HEALTH_TIMEOUT_MS, stream::stats));
         router.get("/api/v1/stream").handler(stream);
+        router.get("/api/v1/audit").handler(new AuditHandler(eventBus, JOURNAL_TIMEOUT_MS));
+        router.get("/api/v1/rules/:rule").handler(rules::get);
+        // Vert.x Web runs a body handler before any user handler; the token check still comes before any change.
+        router.put("/api/v1/rules/categories/:category/mode").handler(body()).handler(auth.required())
+                .handler(rules::setCategoryMode);
+        router.put("/api/v1/rules/:rule/mode").handler(body()).handler(auth.required()).handler(rules::setMode);
+        router.post("/api/v1/rules/reload").handler(body()).handler(auth.required()).handler(rules::reload);
 
         router.errorHandler(JsonResponses.NOT_FOUND, context -> JsonResponses.sendError(context,
                 JsonResponses.NOT_FOUND, "no resource at " + context.request().path()));
@@ -80,8 +106,14 @@ public final class HttpVerticle extends VerticleBase {
                 "method " + context.request().method() + " is not allowed for " + context.request().path()));
         router.errorHandler(JsonResponses.BAD_REQUEST, context -> JsonResponses.sendError(context,
                 JsonResponses.BAD_REQUEST, "invalid request"));
+        router.errorHandler(REQUEST_ENTITY_TOO_LARGE, context -> JsonResponses.sendError(context,
+                REQUEST_ENTITY_TOO_LARGE, "the request body is larger than " + BODY_LIMIT_BYTES + " bytes"));
         router.errorHandler(JsonResponses.INTERNAL_ERROR, this::respondToUnexpectedFailure);
         return router;
+    }
+
+    private static BodyHandler body() {
+        return BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     }
 
     /** Logs a handler's unexpected exception with its stack trace and sends the client a plain 500. */

@@ -50,9 +50,10 @@ final class JsonResponses {
     }
 
     /**
-     * Sends the response for a failed event bus request to a component: 503 when nothing
-     * handles the address or it did not reply in time, 400 when it rejected the request as
-     * invalid, 500 when it failed. The message names the component and the cause.
+     * Sends the response for a failed event bus request to a component. The status is 503 when
+     * nothing handles the address or it did not reply in time, 400 when it rejected the request
+     * as invalid, 404 when it found nothing of that name, and 500 when it failed. The message
+     * names the component and the cause.
      */
     static void sendFailedRequest(RoutingContext context, String component, String address, long timeoutMs,
             Throwable failure) {
@@ -61,7 +62,8 @@ final class JsonResponses {
         if (failure instanceof ReplyException reply) {
             status = switch (reply.failureType()) {
                 case NO_HANDLERS, TIMEOUT -> SERVICE_UNAVAILABLE;
-                case RECIPIENT_FAILURE -> reply.failureCode() == BAD_REQUEST ? BAD_REQUEST : INTERNAL_ERROR;
+                case RECIPIENT_FAILURE -> reply.failureCode() == BAD_REQUEST || reply.failureCode() == NOT_FOUND
+                        ? reply.failureCode() : INTERNAL_ERROR;
                 case ERROR -> INTERNAL_ERROR;
             };
         }

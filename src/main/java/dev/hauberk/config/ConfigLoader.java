@@ -30,7 +30,7 @@ public final class ConfigLoader {
         root.requireOnly(HauberkConfig.TOP_LEVEL_KEYS);
 
         YamlMap http = root.map("http");
-        http.requireOnly(Set.of("host", "port"));
+        http.requireOnly(Set.of("host", "port", "token_file"));
         String host = http.string("host", HauberkConfig.DEFAULT_HTTP_HOST);
         try {
             // A literal only: a name would be resolved through DNS at every start.
@@ -38,8 +38,12 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw http.error("host", "'" + host + "' is not an IPv4 or IPv6 address (such as 127.0.0.1 or ::1)");
         }
+        String tokenFile = http.string("token_file", HauberkConfig.DEFAULT_TOKEN_FILE);
+        if (tokenFile.isBlank()) {
+            throw http.error("token_file", "needs a file name; the API's bearer token is read from it");
+        }
         HauberkConfig.Http httpConfig = new HauberkConfig.Http(host,
-                (int) http.integer("port", HauberkConfig.DEFAULT_HTTP_PORT, 1, 65_535));
+                (int) http.integer("port", HauberkConfig.DEFAULT_HTTP_PORT, 1, 65_535), resolve(base, tokenFile));
 
         YamlMap kernel = root.map("kernel");
         kernel.requireOnly(Set.of("ring_buffer_bytes", "process_table_entries", "process_history_entries",
@@ -66,13 +70,16 @@ public final class ConfigLoader {
                 kernel.bool("keep_attached_on_exit", HauberkConfig.DEFAULT_KEEP_ATTACHED_ON_EXIT));
 
         YamlMap daemon = root.map("daemon");
-        daemon.requireOnly(Set.of("lock_file", "rules_directory", "verticles_directory", "handoff_records", "host_name"));
+        daemon.requireOnly(Set.of("lock_file", "rules_directory", "verticles_directory", "handoff_records", "host_name",
+                "aggregation_window_ms"));
         HauberkConfig.Daemon daemonConfig = new HauberkConfig.Daemon(
                 resolve(base, daemon.string("lock_file", HauberkConfig.DEFAULT_LOCK_FILE)),
                 resolve(base, daemon.string("rules_directory", HauberkConfig.DEFAULT_RULES_DIRECTORY)),
                 resolve(base, daemon.string("verticles_directory", HauberkConfig.DEFAULT_VERTICLES_DIRECTORY)),
                 (int) daemon.integer("handoff_records", HauberkConfig.DEFAULT_HANDOFF_RECORDS, 64, 16_777_216),
-                daemon.string("host_name", ""));
+                daemon.string("host_name", ""),
+                daemon.integer("aggregation_window_ms", HauberkConfig.DEFAULT_AGGREGATION_WINDOW_MS, 0,
+                        HauberkConfig.MAX_AGGREGATION_WINDOW_MS));
 
         JsonObject journalConfig = journal(root.map("journal"), base);
 

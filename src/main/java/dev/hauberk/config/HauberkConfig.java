@@ -31,6 +31,9 @@ public record HauberkConfig(
         ContainerOptions containers) {
 
     public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    public static final String DEFAULT_TOKEN_FILE = "/etc/hauberk/api-token";
+    public static final long DEFAULT_AGGREGATION_WINDOW_MS = 2000;
+    public static final long MAX_AGGREGATION_WINDOW_MS = 600_000;
     public static final int DEFAULT_HTTP_PORT = 7450;
     public static final String DEFAULT_JOURNAL_DIRECTORY = "/var/lib/hauberk/journal";
     public static final long DEFAULT_RING_BUFFER_BYTES = 8L << 20;
@@ -46,8 +49,12 @@ public record HauberkConfig(
     public static final String DEFAULT_VERTICLES_DIRECTORY = "../verticles";
     public static final String DEFAULT_BPFFS = "/sys/fs/bpf";
 
-    /** HTTP listener. */
-    public record Http(String host, int port) {
+    /**
+     * HTTP listener.
+     *
+     * @param tokenFile the API's bearer token; created with mode 0600 at first start when absent
+     */
+    public record Http(String host, int port, Path tokenFile) {
     }
 
     /**
@@ -79,13 +86,16 @@ public record HauberkConfig(
      * @param verticlesDirectory  one deployment descriptor (*.json) per verticle
      * @param handoffRecords      records the ring reader may queue for the event loop before dropping
      * @param hostName            the host name in detections; empty means the kernel's host name
+     * @param aggregationWindowMs window in ms in which repeats of a detection are merged into one
+     *                            follow-up; 0 delivers every repeat on its own
      */
     public record Daemon(
             Path lockFile,
             Path rulesDirectory,
             Path verticlesDirectory,
             int handoffRecords,
-            String hostName) {
+            String hostName,
+            long aggregationWindowMs) {
     }
 
     static final Set<String> TOP_LEVEL_KEYS = Set.of("http", "journal", "kernel", "daemon", "rule_modes", "containers");

@@ -46,7 +46,8 @@ public final class DaemonContext {
         return switch (section) {
             case "http" -> new io.vertx.core.json.JsonObject()
                     .put("host", config.http().host())
-                    .put("port", config.http().port());
+                    .put("port", config.http().port())
+                    .put("tokenFile", config.http().tokenFile().toString());
             case "journal" -> config.journal().copy();
             default -> new io.vertx.core.json.JsonObject();
         };

@@ -32,15 +32,23 @@ final class ApiFixture implements AutoCloseable {
     final Vertx vertx = Vertx.vertx();
     final WebClient client = WebClient.create(vertx);
     final int port;
+    /** The API token file, created by the HTTP verticle next to the journal directory. */
+    final Path tokenFile;
 
     ApiFixture(Path journalDirectory, JsonObject journalConfig) throws Exception {
         JsonObject config = journalConfig.copy().put("directory", journalDirectory.toString());
         await(vertx.deployVerticle(new JournalVerticle(),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setConfig(config)));
+        tokenFile = journalDirectory.resolveSibling("api-token");
         HttpVerticle http = new HttpVerticle();
         await(vertx.deployVerticle(http, new DeploymentOptions()
-                .setConfig(new JsonObject().put("host", "127.0.0.1").put("port", 0))));
+                .setConfig(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("tokenFile", tokenFile.toString()))));
         port = http.actualPort();
+    }
+
+    /** Returns the token the HTTP verticle created. */
+    String token() throws java.io.IOException {
+        return java.nio.file.Files.readString(tokenFile).strip();
     }
 
     static <T> T await(Future<T> future) throws Exception {

@@ -93,7 +93,8 @@ class HealthTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             freePort = probe.getLocalPort();
         }
-        JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", freePort);
+        JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", freePort)
+                .put("tokenFile", api.tokenFile.toString());
         ApiFixture.await(api.vertx.deployVerticle(() -> {
             HttpVerticle instance = new HttpVerticle();
             instances.add(instance);

@@ -191,7 +191,8 @@ class HttpApiTest {
     void bindFailureNamesHostAndPort() throws Exception {
         // A plain socket, because HttpVerticles of one Vert.x instance would share the port.
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", taken.getLocalPort());
+            JsonObject config = new JsonObject().put("host", "127.0.0.1").put("port", taken.getLocalPort())
+                    .put("tokenFile", api.tokenFile.toString());
 
             assertThatThrownBy(() -> ApiFixture.await(api.vertx.deployVerticle(new HttpVerticle(),
                     new DeploymentOptions().setConfig(config))))

@@ -59,6 +59,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tokenFileDefaultsAndResolvesRelativePaths() throws Exception {
+        assertThat(ConfigLoader.load(write("")).http().tokenFile()).isEqualTo(Path.of("/etc/hauberk/api-token"));
+        assertThat(ConfigLoader.load(write("http:\n  token_file: secrets/token\n")).http().tokenFile())
+                .isEqualTo(dir.resolve("conf/secrets/token"));
+    }
+
+    @Test
+    void emptyTokenFileIsRejected() throws Exception {
+        Path file = write("http:\n  token_file: \"\"\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessage(file + ":2:15: token_file: needs a file name; the API's bearer token is read from it");
+    }
+
+    @Test
+    void aggregationWindowDefaultsAndAcceptsZero() throws Exception {
+        assertThat(ConfigLoader.load(write("")).daemon().aggregationWindowMs()).isEqualTo(2000);
+        assertThat(ConfigLoader.load(write("daemon:\n  aggregation_window_ms: 0\n")).daemon().aggregationWindowMs())
+                .isZero();
+    }
+
+    @Test
+    void negativeAggregationWindowIsRejected() throws Exception {
+        Path file = write("daemon:\n  aggregation_window_ms: -5\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessage(file + ":2:26: aggregation_window_ms: -5 is out of range [0, 600000]");
+    }
+
+    @Test
     void shippedDefaultConfigLoads() throws Exception {
         HauberkConfig config = ConfigLoader.load(Path.of("conf/hauberk.yaml"));
 
