@@ -6,6 +6,7 @@ import dev.hauberk.context.ContainerContext;
 import dev.hauberk.context.Enricher;
 import dev.hauberk.event.ContextEvent;
 import dev.hauberk.event.ContextEventDecoder;
+import dev.hauberk.event.DetectionAggregator;
 import dev.hauberk.event.DetectionDecoder;
 import dev.hauberk.event.DetectionJson;
 import dev.hauberk.event.KernelDetection;
@@ -18,19 +19,24 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Consumes the detection ring: the reader thread hands records to this verticle's
- * event loop, which decodes, enriches and sends each detection to the journal.
+ * event loop, which decodes and enriches each detection, merges repeats within the
+ * aggregation window ({@link DetectionAggregator}), and sends the result to the journal.
  */
 public final class RingVerticle extends VerticleBase implements SingleInstance {
 
     private static final Logger LOG = LoggerFactory.getLogger(RingVerticle.class);
     /** Records handled per event-loop turn before yielding to other tasks. */
     private static final int DRAIN_BATCH = 256;
+    /** Maximum time between a window's end and its follow-up's delivery, in ms. */
+    private static final long MAX_FOLLOW_UP_DELAY_MS = 250;
 
     private final DaemonContext daemon;
     private RingReaderThread reader;
@@ -40,6 +46,8 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
     private final AtomicLong appendFailures = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong contextEvents = new AtomicLong();
+    private DetectionAggregator aggregator;
+    private long aggregationTimer = -1;
 
     public RingVerticle(DaemonContext daemon) {
         this.daemon = daemon;
@@ -57,6 +65,13 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
         RingBufferReader ring = RingBufferReader.open(sensor.ringBufferFd(), sensor.ringBufferBytes());
         reader = new RingReaderThread(ring, daemon.config().daemon().handoffRecords(),
                 task -> loop.runOnContext(ignored -> task.run()), this::drain);
+        long windowMs = daemon.config().daemon().aggregationWindowMs();
+        aggregator = new DetectionAggregator(windowMs, System::nanoTime, this::append);
+        if (windowMs > 0) {
+            // Follow-ups leave at most this long after their window closed.
+            aggregationTimer = vertx.setPeriodic(Math.min(windowMs, MAX_FOLLOW_UP_DELAY_MS),
+                    id -> aggregator.flushExpired());
+        }
         vertx.eventBus().consumer(Addresses.RING_STATS, message -> message.reply(stats()));
         // Containers that already run are known before the first record is read.
         return containers.start().onSuccess(found -> reader.start());
@@ -106,16 +121,22 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
 
     private void send(KernelDetection raw, java.util.Optional<dev.hauberk.context.container.ContainerInfo> container,
                       java.util.Optional<String> hostRoot) {
-        JsonObject json = DetectionJson.encode(enricher.enrich(raw, container, hostRoot));
+        aggregator.offer(DetectionJson.encode(enricher.enrich(raw, container, hostRoot)));
+    }
+
+    /** Sends a detection or an aggregated follow-up to the journal; completes once the journal replied. */
+    private Future<Void> append(JsonObject json) {
         // The journal belongs to this host: never route an append to another cluster member.
-        vertx.eventBus().request(Addresses.JOURNAL_APPEND, json, new DeliveryOptions().setLocalOnly(true)).onComplete(result -> {
-            if (result.succeeded()) {
-                delivered.incrementAndGet();
-            } else {
-                // The journal logs the cause; count here so the loss shows in health.
-                appendFailures.incrementAndGet();
-            }
-        });
+        return vertx.eventBus().request(Addresses.JOURNAL_APPEND, json, new DeliveryOptions().setLocalOnly(true))
+                .<Void>transform(result -> {
+                    if (result.succeeded()) {
+                        delivered.incrementAndGet();
+                    } else {
+                        // The journal logs the cause; count here so the loss shows in health.
+                        appendFailures.incrementAndGet();
+                    }
+                    return Future.succeededFuture();
+                });
     }
 
     private void handleContext(MemorySegment segment) {
@@ -141,6 +162,9 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
                 .put("decodeErrors", decodeErrors.get())
                 .put("journalFailures", appendFailures.get())
                 .put("delivered", delivered.get())
+                .put("aggregated", aggregator.merged())
+                .put("aggregationWindows", aggregator.openWindows())
+                .put("aggregationTableFull", aggregator.unaggregated())
                 .put("contextEvents", contextEvents.get());
     }
 
@@ -149,6 +173,15 @@ public final class RingVerticle extends VerticleBase implements SingleInstance {
         if (reader != null) {
             reader.close();
         }
-        return containers == null ? Future.succeededFuture() : containers.close();
+        if (aggregationTimer >= 0) {
+            vertx.cancelTimer(aggregationTimer);
+        }
+        // Repeats still in a window reach the journal before it stops, which it does after this verticle.
+        List<Future<Void>> followUps = new ArrayList<>();
+        if (aggregator != null) {
+            aggregator.flushAll(json -> followUps.add(append(json)));
+        }
+        Future<Void> closed = containers == null ? Future.succeededFuture() : containers.close();
+        return Future.join(followUps).eventually(() -> closed);
     }
 }

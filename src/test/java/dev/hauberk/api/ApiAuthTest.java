@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The read policy of a non-loopback listener, exercised on 127.0.0.1: with reads requiring
- * the token, every endpoint and the WebSocket upgrade answer 401 without it.
+ * the token, every endpoint and the WebSocket upgrade respond with 401 without it.
  */
 class ApiAuthTest {
 
