@@ -23,6 +23,10 @@ public final class Preflight {
             return Optional.of("Hauberk must run as root (effective uid is " + Integer.toUnsignedString(LibC.geteuid())
                     + "): loading BPF programs needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN");
         }
+        Optional<String> capabilities = missingCapabilities();
+        if (capabilities.isPresent()) {
+            return capabilities;
+        }
         if (!Files.isReadable(KERNEL_BTF)) {
             return Optional.of("kernel BTF not found at " + KERNEL_BTF
                     + ": this kernel was built without CONFIG_DEBUG_INFO_BTF, which Hauberk's CO-RE programs require");
@@ -32,6 +36,34 @@ public final class Preflight {
             return Optional.of(libbpf);
         }
         return Optional.empty();
+    }
+
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_PERFMON = 38;
+    private static final int CAP_BPF = 39;
+
+    /**
+     * Root whose capabilities were dropped (a bounding set, an unprivileged container)
+     * cannot load programs; say which capabilities are missing rather than fail with EPERM.
+     */
+    static Optional<String> missingCapabilities() {
+        long effective;
+        try {
+            effective = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("CapEff:"))
+                    .map(line -> Long.parseUnsignedLong(line.substring(7).strip(), 16))
+                    .findFirst().orElse(-1L);
+        } catch (java.io.IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+        boolean sysAdmin = (effective & (1L << CAP_SYS_ADMIN)) != 0;
+        boolean bpf = (effective & (1L << CAP_BPF)) != 0 && (effective & (1L << CAP_PERFMON)) != 0;
+        if (sysAdmin || bpf) {
+            return Optional.empty();
+        }
+        return Optional.of("Hauberk runs as root but without the capabilities to load BPF programs (effective set 0x"
+                + Long.toHexString(effective) + "): it needs CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON; "
+                + "check the service's CapabilityBoundingSet or the container's privileges");
     }
 
     /** The running kernel's release, such as 6.1.0-27-amd64. */
