@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * What the daemon needs before it can load anything: root, kernel BTF, libbpf. Each
- * check returns the one line an operator needs, or empty when the requirement is met.
+ * Checks of what the daemon needs before it can load anything: root, capabilities, kernel
+ * BTF, libbpf. Each check returns the one line an operator needs, or empty when it is met.
  */
 public final class Preflight {
 
@@ -17,7 +17,7 @@ public final class Preflight {
     private Preflight() {
     }
 
-    /** The first unmet requirement, as one line with the fix, or empty. */
+    /** Returns the first unmet requirement, as one line with the fix, or empty. */
     public static Optional<String> firstProblem() {
         if (LibC.geteuid() != 0) {
             return Optional.of("Hauberk must run as root (effective uid is " + Integer.toUnsignedString(LibC.geteuid())
@@ -43,8 +43,8 @@ public final class Preflight {
     private static final int CAP_BPF = 39;
 
     /**
-     * Root whose capabilities were dropped (a bounding set, an unprivileged container)
-     * cannot load programs; say which capabilities are missing rather than fail with EPERM.
+     * Returns which capabilities are missing when root's were dropped (a bounding set, an
+     * unprivileged container), because loading then fails with a bare EPERM.
      */
     static Optional<String> missingCapabilities() {
         long effective;
@@ -66,7 +66,7 @@ public final class Preflight {
                 + "check the service's CapabilityBoundingSet or the container's privileges");
     }
 
-    /** The running kernel's release, such as 6.1.0-27-amd64. */
+    /** Returns the running kernel's release, such as 6.1.0-27-amd64. */
     public static String kernelRelease() {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
