@@ -31,6 +31,7 @@ final class DetectionsHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext context) {
         JournalQuery query;
         try {
+            QueryParameters.requireOnly(context, java.util.Set.of("limit", "before", "after"));
             query = new JournalQuery(
                     QueryParameters.limit(context),
                     QueryParameters.optionalSeq(context, "before"),

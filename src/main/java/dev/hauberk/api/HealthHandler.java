@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>A component that replies appears as its reply, with "status": "ok" added when the reply
  * has no status. A component that does not reply in time, has no handler or fails appears as
  * {"status": "unavailable", "error": "..."}, and the overall status is then "degraded" instead
- * of "ok". The HTTP status is 200 in both cases, so a probe must read "status".
+ * of "ok". Any detection lost since start (kernel ring full, process table full, hand-off
+ * drops, decode or journal failures) is listed in "losses" and also makes it "degraded".
+ * The HTTP status is 200 in both cases, so a probe must read "status".
  */
 final class HealthHandler implements Handler<RoutingContext> {
 
@@ -48,8 +50,10 @@ final class HealthHandler implements Handler<RoutingContext> {
         Future.all(sensor, ring, journal).onComplete(ignored -> {
             boolean allAvailable = sensor.result().available() && ring.result().available()
                     && journal.result().available();
+            io.vertx.core.json.JsonArray losses = losses(sensor.result().json(), ring.result().json(), journal.result().json());
             JsonObject health = new JsonObject()
-                    .put("status", allAvailable ? "ok" : "degraded")
+                    .put("status", allAvailable && losses.isEmpty() ? "ok" : "degraded")
+                    .put("losses", losses)
                     .put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
                     .put("sensor", sensor.result().json())
                     .put("ring", ring.result().json())
@@ -57,6 +61,29 @@ final class HealthHandler implements Handler<RoutingContext> {
                     .put("websocket", websocketStats.get());
             JsonResponses.send(context, JsonResponses.OK, health);
         });
+    }
+
+    /**
+     * Every counter of detections lost since the daemon started that is above zero, as
+     * "name: count": a probe that reads only "status" sees "degraded" after any loss.
+     */
+    static io.vertx.core.json.JsonArray losses(JsonObject sensor, JsonObject ring, JsonObject journal) {
+        io.vertx.core.json.JsonArray losses = new io.vertx.core.json.JsonArray();
+        JsonObject counters = sensor.getJsonObject("counters", new JsonObject());
+        for (String kernel : java.util.List.of("ringBufferFull", "processTableFull")) {
+            addLoss(losses, "sensor." + kernel, counters.getValue(kernel));
+        }
+        for (String key : java.util.List.of("handoffDropped", "decodeErrors", "journalFailures")) {
+            addLoss(losses, "ring." + key, ring.getValue(key));
+        }
+        addLoss(losses, "journal.writeErrors", journal.getValue("writeErrors"));
+        return losses;
+    }
+
+    private static void addLoss(io.vertx.core.json.JsonArray losses, String name, Object value) {
+        if (value instanceof Number count && count.longValue() > 0) {
+            losses.add(name + ": " + count.longValue());
+        }
     }
 
     /** A component's entry in the health response, and whether the component replied. */

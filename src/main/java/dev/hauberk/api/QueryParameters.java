@@ -12,6 +12,16 @@ final class QueryParameters {
     }
 
     /** Parses "limit": an integer from 1 to 1000, {@link JournalQuery#DEFAULT_LIMIT} when absent. */
+    /** Fails with the first query parameter not in allowed, so a misspelled one is not silently ignored. */
+    static void requireOnly(RoutingContext context, java.util.Set<String> allowed) {
+        for (String name : context.queryParams().names()) {
+            if (!allowed.contains(name)) {
+                throw new InvalidQueryException(name, "unknown query parameter " + quote(name) + "; expected "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)));
+            }
+        }
+    }
+
     static int limit(RoutingContext context) {
         String text = single(context, "limit");
         if (text == null) {

@@ -32,6 +32,7 @@ final class StreamHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext context) {
         Long after;
         try {
+            QueryParameters.requireOnly(context, java.util.Set.of("after"));
             after = QueryParameters.optionalSeq(context, "after");
         } catch (InvalidQueryException e) {
             JsonResponses.sendBadRequest(context, e);

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Container context for detections: feeds the container registry from the kernel's cgroup
- * and container events, completes the kernel's container table once the runtime answered,
+ * and container events, completes the kernel's container table once the runtime replied,
  * and finds a container's root directory on the host for host paths.
  *
  * <p>Event-loop confined, like the registry it owns; file reads and map updates run on workers.
@@ -92,7 +92,7 @@ public final class ContainerContext {
         return registry.scanExisting(root.get());
     }
 
-    /** Where the tracked hierarchy is mounted: cgroup2, or the v1 hierarchy of the controller. */
+    /** Finds where the tracked hierarchy is mounted: cgroup2, or the v1 hierarchy of the controller. */
     private Optional<Path> hierarchyRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
@@ -129,8 +129,8 @@ public final class ContainerContext {
     }
 
     /**
-     * The container of a detected process, once the runtime answered (or the lookup gave up):
-     * empty for a process of the host.
+     * Returns the container of a detected process once the runtime replied (or the lookup
+     * gave up), and empty for a process of the host.
      */
     public Future<Optional<ContainerInfo>> containerOf(ProcessInfo process) {
         if (process.namespaces().mnt() == host.mnt() && process.namespaces().pid() == host.pid()) {
@@ -144,8 +144,9 @@ public final class ContainerContext {
     }
 
     /**
-     * The container's root directory on the host, such as .../io.containerd.runtime.v2.task/NS/ID/rootfs:
-     * cached once found, else looked for now in the processes of the cgroup.
+     * Returns the container's root directory on the host, such as
+     * .../io.containerd.runtime.v2.task/NS/ID/rootfs. It is cached once found, else looked up
+     * now in the processes of the cgroup.
      */
     public Future<Optional<String>> hostRoot(long cgroupId) {
         String known = hostRoots.get(cgroupId);

@@ -34,7 +34,7 @@ public final class DetectionDecoder {
     private DetectionDecoder() {
     }
 
-    /** The kind of a record (enum hk_event_kind), or -1 when it is too short to have one. */
+    /** Returns the kind of a record (enum hk_event_kind), or -1 when it is too short to have one. */
     public static int kind(MemorySegment record) {
         return record.byteSize() < EVENT_HEADER.byteSize() ? -1
                 : Short.toUnsignedInt(record.get(JAVA_SHORT.withByteAlignment(1), 0));
@@ -102,7 +102,7 @@ public final class DetectionDecoder {
                 ProcessFlag.fromBits(flags));
     }
 
-    /** The target of the action, or null for an exec rule. */
+    /** Decodes the target of the action, or returns null for an exec rule. */
     private static TargetInfo target(MemorySegment record, long base) {
         WireReader t = TARGET_FIELDS;
         return switch (t.u16(record, base, "kind")) {
@@ -119,7 +119,7 @@ public final class DetectionDecoder {
     /** The symbol that starts a path the kernel cut: its head is missing, so it is not an absolute path. */
     public static final String TRUNCATION_MARK = "\u2026";
 
-    /** A path cut by the kernel keeps its tail; marking it stops it from reading as a real absolute path. */
+    /** Marks a path the kernel cut, which keeps only its tail, so it cannot pass for an absolute path. */
     private static String reported(String path, int flags) {
         return (flags & ProcessFlag.PATH_TRUNCATED.bit()) != 0 ? TRUNCATION_MARK + path : path;
     }

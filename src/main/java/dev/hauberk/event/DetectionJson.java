@@ -67,7 +67,7 @@ public final class DetectionJson {
                 .put("exeInode", Long.toUnsignedString(process.exeInode()));
     }
 
-    /** The script's absolute path: a relative name is resolved against the working directory at exec. */
+    /** Returns the script's absolute path, resolving a relative name against the working directory at exec. */
     static String scriptPath(ProcessInfo process) {
         String script = process.script();
         if (script == null || script.startsWith("/") || process.cwd().isEmpty()) {
@@ -76,7 +76,7 @@ public final class DetectionJson {
         return java.nio.file.Path.of(process.cwd()).resolve(script).normalize().toString();
     }
 
-    /** The parent: the first ancestor when the kernel recorded it, else only its pid. */
+    /** Encodes the parent: the first ancestor when the kernel recorded it, else only its pid. */
     private static JsonObject parent(ProcessInfo process, List<AncestorInfo> ancestors) {
         if (!ancestors.isEmpty() && ancestors.get(0).tgid() == process.ppid()) {
             AncestorInfo parent = ancestors.get(0);
@@ -123,7 +123,7 @@ public final class DetectionJson {
         return array;
     }
 
-    /** The kernel's dev_t encoding (major in the high 12 bits, minor in the low 20) as "MAJOR:MINOR". */
+    /** Formats the kernel's dev_t encoding (major in the high 12 bits, minor in the low 20) as "MAJOR:MINOR". */
     static String device(int kernelDev) {
         return (kernelDev >>> 20) + ":" + (kernelDev & 0xfffff);
     }

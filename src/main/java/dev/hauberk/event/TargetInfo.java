@@ -6,8 +6,8 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
- * What a detection's action was aimed at, beyond the process: a destination for a
- * network rule, a file for a file rule. Exec rules have none.
+ * The object of a detection's action beyond the process: a destination for a network
+ * rule, a file for a file rule. Exec rules have none.
  */
 public sealed interface TargetInfo {
 
@@ -44,7 +44,7 @@ public sealed interface TargetInfo {
         }
     }
 
-    /** A file opened; path is as the process sees it. */
+    /** A file opened; path is the one the process used, relative to its root directory. */
     record File(String path, int device, long inode, int openFlags) implements TargetInfo {
 
         @Override

@@ -117,4 +117,15 @@ class HealthTest {
         ApiFixture.await(second.close());
         ApiFixture.await(webSockets.close());
     }
+
+    @Test
+    void lostDetectionsAreListedAndDegradeTheStatus() {
+        JsonObject sensor = new JsonObject().put("counters", new JsonObject().put("ringBufferFull", 3662).put("processTableFull", 0));
+        JsonObject ring = new JsonObject().put("handoffDropped", 0).put("decodeErrors", 0).put("journalFailures", 2);
+        JsonObject journal = new JsonObject().put("writeErrors", 0);
+
+        assertThat(HealthHandler.losses(sensor, ring, journal).getList())
+                .containsExactly("sensor.ringBufferFull: 3662", "ring.journalFailures: 2");
+        assertThat(HealthHandler.losses(new JsonObject(), new JsonObject(), new JsonObject()).getList()).isEmpty();
+    }
 }

@@ -154,6 +154,16 @@ class HttpApiTest {
     }
 
     @Test
+    void misspelledParameterGets400InsteadOfTheNewestPage() throws Exception {
+        HttpResponse<Buffer> response = api.get("/api/v1/detections?befor=5");
+
+        assertJsonError(response, 400);
+        assertThat(response.bodyAsJsonObject().getString("field")).isEqualTo("befor");
+        assertThat(response.bodyAsJsonObject().getString("error"))
+                .isEqualTo("unknown query parameter \"befor\"; expected after, before, limit");
+    }
+
+    @Test
     void rulesForwardsTheRuleList() throws Exception {
         api.registerComponents(true);
 

@@ -99,6 +99,19 @@ class LifecycleIT {
         }
     }
 
+    @Test
+    void rootWithoutBpfCapabilitiesGetsOneClearLine(@TempDir Path workDir) throws Exception {
+        KernelTests.requireKernel();
+        Path config = DaemonProcess.writeConfig(workDir, DaemonProcess.freePort(), Map.of());
+
+        Exit exit = runJar(workDir, List.of("setpriv", "--bounding-set=-bpf,-sys_admin,-perfmon", "--inh-caps=-all"),
+                "--config", config.toString());
+
+        assertThat(exit.status()).isEqualTo(1);
+        assertThat(exit.output()).contains("Hauberk runs as root but without the capabilities to load BPF programs")
+                .doesNotContain("libbpf");
+    }
+
     /** The programs a daemon keeps attached; the recovery iterator runs once and is not among them. */
     static final List<String> PROGRAMS = List.of("handle_exec", "handle_fork", "handle_exit", "handle_cgroup_mkdir",
             "handle_cgroup_rmdir");
