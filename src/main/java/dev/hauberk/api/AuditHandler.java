@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 
 /**
  * {@code GET /api/v1/audit?limit=&before=&after=}: one page of the audit journal (mode changes
@@ -30,6 +31,7 @@ final class AuditHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext context) {
         JournalQuery query;
         try {
+            QueryParameters.requireOnly(context, Set.of("limit", "before", "after"));
             query = new JournalQuery(
                     QueryParameters.limit(context),
                     QueryParameters.optionalSeq(context, "before"),

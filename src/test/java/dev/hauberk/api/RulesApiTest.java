@@ -257,5 +257,6 @@ class RulesApiTest {
         assertThat(records.getJsonObject(0).getInteger("generation")).isEqualTo(2);
         assertThat(api.get("/api/v1/detections").bodyAsJsonObject().getJsonArray("detections")).isEmpty();
         assertThat(api.get("/api/v1/audit?limit=0").statusCode()).isEqualTo(400);
+        assertThat(api.get("/api/v1/audit?rule=1").bodyAsJsonObject().getString("field")).isEqualTo("rule");
     }
 }
