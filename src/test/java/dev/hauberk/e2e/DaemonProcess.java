@@ -92,14 +92,10 @@ final class DaemonProcess implements AutoCloseable {
         return launch(workDir, config, port);
     }
 
-    private static DaemonProcess launch(Path workDir, Path config, int port) throws Exception {
-        Path log = workDir.resolve("daemon.log");
-        Process process = new ProcessBuilder(java().toString(), "-jar", jar().toString(), "--config", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        DaemonProcess daemon = new DaemonProcess(workDir, log, port, process);
-        STARTED.add(process);
+    /** Starts the daemon with a configuration file written beforehand; returns once it is healthy. */
+    static DaemonProcess launch(Path workDir, Path config, int port) throws Exception {
+        Process process = spawn(List.of(), workDir, config);
+        DaemonProcess daemon = new DaemonProcess(workDir, workDir.resolve("daemon.log"), port, process);
         try {
             daemon.awaitHealthy();
         } catch (Exception | AssertionError e) {
@@ -107,6 +103,21 @@ final class DaemonProcess implements AutoCloseable {
             throw e;
         }
         return daemon;
+    }
+
+    /**
+     * Starts java -jar with config, behind a command prefix such as nsenter, logging to
+     * workDir/daemon.log; the process is killed when the test JVM exits.
+     */
+    static Process spawn(List<String> prefix, Path workDir, Path config) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java().toString(), "-jar", jar().toString(), "--config", config.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("daemon.log").toFile())
+                .start();
+        STARTED.add(process);
+        return process;
     }
 
     static Path uniquePinPath() {
@@ -125,6 +136,7 @@ final class DaemonProcess implements AutoCloseable {
                 http:
                   host: 127.0.0.1
                   port: %d
+                  token_file: %s
                 journal:
                   directory: %s
                   fsync: always
@@ -136,7 +148,7 @@ final class DaemonProcess implements AutoCloseable {
                   rules_directory: %s
                   verticles_directory: %s
                 rule_modes:
-                %s""".formatted(port, workDir.resolve("journal"), pinPath, keepAttached, workDir.resolve("hauberk.lock"),
+                %s""".formatted(port, workDir.resolve("api-token"), workDir.resolve("journal"), pinPath, keepAttached, workDir.resolve("hauberk.lock"),
                 repository().resolve("conf/rules"), repository().resolve("verticles"),
                 modes.isEmpty() ? "  {}\n" : modes);
         Path config = workDir.resolve("hauberk.yaml");
@@ -173,6 +185,33 @@ final class DaemonProcess implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a request with an optional bearer token and JSON body (null for none). */
+    HttpResponse<String> send(String method, String path, String token, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The API token the daemon created in its work directory. */
+    String token() throws IOException {
+        return Files.readString(workDir.resolve("api-token")).strip();
+    }
+
+    /** Sends a signal such as HUP to the daemon with kill(1). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -s %s %d", name, process.pid()).isZero();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     JsonObject getJson(String path) throws IOException, InterruptedException {
