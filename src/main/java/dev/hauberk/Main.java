@@ -112,6 +112,8 @@ public final class Main {
             log.warn("Netty native epoll transport unavailable ({}); using NIO", vertx.unavailableNativeTransportCause());
         }
         Daemon daemon = new Daemon(vertx, context);
+        // Before deploying, so that a SIGHUP during start cannot stop the JVM.
+        reloadOnHangup(log, vertx);
         CountDownLatch stopped = new CountDownLatch(1);
 
         try {
@@ -124,7 +126,6 @@ public final class Main {
         }
         log.info("Hauberk started on {}: {} rules, API on http://{}:{}/api/v1/", host, catalog.rules().size(),
                 config.http().host(), config.http().port());
-        reloadOnHangup(log, vertx);
 
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("hauberk-shutdown").unstarted(() -> {
             log.info("shutting down");
@@ -140,7 +141,8 @@ public final class Main {
 
     /**
      * Makes SIGHUP reload the rule set, as for POST /api/v1/rules/reload. The handler replaces
-     * the JVM's default for SIGHUP, which would run the shutdown hooks and exit.
+     * the JVM's default for SIGHUP, which would run the shutdown hooks and exit. A SIGHUP before
+     * the rule verticle runs is logged as a failed reload.
      */
     private static void reloadOnHangup(Logger log, Vertx vertx) {
         DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(RELOAD_TIMEOUT_MS);

@@ -28,4 +28,13 @@ public record CompiledRuleSet(
         cidrs = List.copyOf(cidrs);
         modes = Map.copyOf(modes);
     }
+
+    /** Returns a set without rules: every slot off, no match entries. */
+    public static CompiledRuleSet empty() {
+        List<RuleConfig> configs = new java.util.ArrayList<>();
+        for (int id = 0; id < dev.hauberk.rules.wire.RuleLayouts.RULE_ID_MAX; id++) {
+            configs.add(RuleConfig.unused(id));
+        }
+        return new CompiledRuleSet(configs, List.of(), List.of(), List.of(), Map.of());
+    }
 }
