@@ -45,6 +45,8 @@ public final class EnforcementScenarios {
 
     static JsonObject run(Path workDir) throws Exception {
         Path rules = testPolicy(workDir.resolve("rules"));
+        // Written before the daemon enforces: on the SIGKILL fallback, this JVM writing it would be killed.
+        Files.writeString(Files.createDirectories(workDir.resolve("root/etc")).resolve("ld.so.preload"), "original\n");
         String extra = "";
         try (DaemonProcess daemon = DaemonProcess.startWithRules(workDir, rules, Map.of(
                 "exec-world-writable-dir", "enforce",
@@ -93,9 +95,7 @@ public final class EnforcementScenarios {
 
     /** Writing etc/ld.so.preload: refused before the open with BPF-LSM; without it the writer dies after the open truncated it. */
     static JsonObject fileScenario(DaemonProcess daemon, Path workDir) throws Exception {
-        Path etc = Files.createDirectories(workDir.resolve("root/etc"));
-        Path preload = etc.resolve("ld.so.preload");
-        Files.writeString(preload, "original\n");
+        Path preload = workDir.resolve("root/etc/ld.so.preload");
         Shell shell = Shell.run("echo /tmp/evil.so > \"$1\"", preload.toString());
         return shell.toJson()
                 .put("content", Files.readString(preload))
