@@ -11,6 +11,7 @@ import dev.hauberk.context.container.ContainerOptions;
 import dev.hauberk.context.container.ContainerRegistry;
 import dev.hauberk.context.container.ContainerResolver;
 import dev.hauberk.context.container.ContainerService;
+import dev.hauberk.context.container.ResolutionStatus;
 import dev.hauberk.event.ContextEvent;
 import dev.hauberk.event.ProcessInfo;
 import dev.hauberk.event.wire.Fnv1a;
@@ -43,6 +44,7 @@ public final class ContainerContext {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerContext.class);
     private static final long FLAGS = WireLayouts.CONTAINER.byteOffset(groupElement("flags"));
     private static final long IMAGE_ID_HASH = WireLayouts.CONTAINER.byteOffset(groupElement("image_id_hash"));
+    private static final long CONTAINER_ID_HASH = WireLayouts.CONTAINER.byteOffset(groupElement("container_id_hash"));
     /** Mirrors HK_CONTAINER_RESOLVED. */
     private static final int CONTAINER_RESOLVED = 1 << 1;
 
@@ -121,8 +123,13 @@ public final class ContainerContext {
             case ContextEvent.Cgroup cgroup when cgroup.created() -> registry.cgroupCreated(cgroup.cgroupId(), cgroup.path());
             case ContextEvent.Cgroup cgroup -> registry.cgroupRemoved(cgroup.cgroupId());
             case ContextEvent.ContainerExec exec -> {
-                if (registry.lookup(exec.cgroupId()).isEmpty()) {
+                Optional<ContainerInfo> known = registry.lookup(exec.cgroupId());
+                if (known.isEmpty()) {
                     learnCgroup(exec.cgroupId(), exec.firstTgid());
+                } else if (known.get().status() != ResolutionStatus.PENDING) {
+                    // The lookup ran at the cgroup's creation, before the kernel had this entry. Complete
+                    // it now, because rules that scope by container or image id would never match it.
+                    onResolved(exec.cgroupId(), known.get());
                 }
             }
         }
@@ -264,7 +271,7 @@ public final class ContainerContext {
         }
     }
 
-    /** Marks the kernel's entry resolved and records its image, for rules that scope by image. */
+    /** Marks the kernel's entry resolved and records its image and id, for rules that scope by either. */
     private void markResolved(long cgroupId, ContainerInfo info) {
         if (kernelTable == null) {
             return;
@@ -278,6 +285,7 @@ public final class ContainerContext {
             }
             value.set(JAVA_INT, FLAGS, value.get(JAVA_INT, FLAGS) | CONTAINER_RESOLVED);
             value.set(JAVA_LONG, IMAGE_ID_HASH, info.imageId() == null ? 0 : fnv1a(info.imageId()));
+            value.set(JAVA_LONG, CONTAINER_ID_HASH, info.id() == null ? 0 : fnv1a(info.id()));
             kernelTable.update(key, value, BpfMap.BPF_EXIST);
         } catch (BpfException e) {
             // The entry may have gone with its cgroup meanwhile.
@@ -285,7 +293,7 @@ public final class ContainerContext {
         }
     }
 
-    /** FNV-1a, 64-bit: the image id hash the kernel compares against rule match sets. */
+    /** FNV-1a, 64-bit: the image and container id hashes the kernel compares against rule match sets. */
     static long fnv1a(String text) {
         return Fnv1a.hash(text);
     }
