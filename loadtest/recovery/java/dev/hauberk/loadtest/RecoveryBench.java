@@ -7,6 +7,7 @@ import dev.hauberk.bpf.BpfMap;
 import dev.hauberk.config.HauberkConfig;
 import dev.hauberk.kernel.CgroupHierarchy;
 import dev.hauberk.kernel.HostNamespaces;
+import dev.hauberk.kernel.KernelCapabilities;
 import dev.hauberk.sensor.RecoveryPass;
 import dev.hauberk.sensor.Sensor;
 import dev.hauberk.sensor.SensorOptions;
@@ -135,7 +136,8 @@ public final class RecoveryBench {
     private static SensorOptions sensorOptions() throws IOException, BpfException {
         return new SensorOptions(HauberkConfig.DEFAULT_RING_BUFFER_BYTES, HauberkConfig.DEFAULT_PROCESS_TABLE_ENTRIES,
                 HauberkConfig.DEFAULT_PROCESS_HISTORY_ENTRIES, HauberkConfig.DEFAULT_ANCESTRY_DEPTH,
-                CgroupHierarchy.resolve(HauberkConfig.DEFAULT_CGROUP_HIERARCHY), HostNamespaces.read(), null, Map.of());
+                CgroupHierarchy.resolve(HauberkConfig.DEFAULT_CGROUP_HIERARCHY), HostNamespaces.read(), null, Map.of(),
+                KernelCapabilities.probe());
     }
 
     private void run() throws BpfException, IOException, InterruptedException {
