@@ -2,7 +2,8 @@
 /*
  * Exec storm: fork()s and execve()s PROGRAM (default /bin/true) one child at a
  * time for DURATION_MS milliseconds, then prints one result line. A child counts
- * as completed when it exits with status 0.
+ * as completed when it exits with status 0, and as failed otherwise: killed by a
+ * signal, or exited with another status. It exits with 1 when any child failed.
  *
  *   storm DURATION_MS [PROGRAM]
  */
@@ -29,6 +30,7 @@ int main(int argc, char **argv)
 {
 	const char *program = argc > 2 ? argv[2] : "/bin/true";
 	long long completed = 0;
+	long long killed = 0;
 	long long failed = 0;
 	long long start_ns;
 	long long deadline_ns;
@@ -71,12 +73,14 @@ int main(int argc, char **argv)
 		}
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 			completed++;
+		else if (WIFSIGNALED(status))
+			killed++;
 		else
 			failed++;
 	}
 	elapsed_ns = now_ns() - start_ns;
 
-	printf("result execs=%lld failed=%lld seconds=%.3f execs_per_s=%.0f\n", completed, failed, elapsed_ns / 1e9,
-	       completed / (elapsed_ns / 1e9));
-	return failed == 0 ? 0 : 1;
+	printf("result execs=%lld failed=%lld killed=%lld seconds=%.3f execs_per_s=%.0f\n", completed, failed, killed,
+	       elapsed_ns / 1e9, completed / (elapsed_ns / 1e9));
+	return failed == 0 && killed == 0 ? 0 : 1;
 }
