@@ -123,3 +123,9 @@ int file_creat_exit(struct hk_sys_exit *ctx)
 {
 	return file__on_open_exit(ctx);
 }
+
+SEC("tp/syscalls/sys_exit_open_by_handle_at")
+int file_open_by_handle_exit(struct hk_sys_exit *ctx)
+{
+	return file__on_open_exit(ctx);
+}

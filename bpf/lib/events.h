@@ -38,7 +38,7 @@ enum hk_proc_flag {
 	HK_PROC_CWD_TRUNCATED = 1 << 9,
 	HK_PROC_SCRIPT_TRUNCATED = 1 << 10,
 	HK_PROC_EXEC_FD = 1 << 11,             /* exec'd through a file descriptor (execveat, fexecve) */
-	HK_PROC_FOREIGN_ROOT = 1 << 12,        /* root directory is not its mount namespace's root (chroot) */
+	HK_PROC_FOREIGN_ROOT = 1 << 12,        /* root directory is not the root of a mount (chroot) */
 	HK_PROC_FS_RELATIVE_PATH = 1 << 13,    /* reached through a detached mount: path within its file system */
 };
 

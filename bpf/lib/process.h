@@ -10,6 +10,7 @@
 #include "events.h"
 #include "output.h"
 #include "path.h"
+#include "script.h"
 
 /* Default sizes; the loader sets them from the configuration. */
 #define HK_PROC_TABLE_ENTRIES 65536
@@ -227,13 +228,12 @@ static __always_inline void process__fill_exe(struct hk_proc *proc, struct task_
 		proc->flags |= HK_PROC_WORLD_WRITABLE_DIR;
 }
 
-/* The working directory, and whether the root is not the mount namespace's root (a chroot). */
+/* The working directory, and whether the root directory is a chroot. */
 static __always_inline void process__fill_cwd(struct hk_proc *proc, struct task_struct *task)
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct dentry *root_dentry;
 	struct vfsmount *root_mnt;
-	struct mount *ns_root;
 
 	proc->cwd_len = 0;
 	proc->cwd[0] = '\0';
@@ -249,8 +249,11 @@ static __always_inline void process__fill_cwd(struct hk_proc *proc, struct task_
 	if (built.flags & HK_PROC_PATH_TRUNCATED)
 		proc->flags |= HK_PROC_CWD_TRUNCATED;
 
-	ns_root = BPF_CORE_READ(task, nsproxy, mnt_ns, root);
-	if (ns_root && (root_mnt != &ns_root->mnt || root_dentry != BPF_CORE_READ(ns_root, mnt.mnt_root)))
+	/*
+	 * A chroot makes a directory the root; pivot_root, as container runtimes use it, makes
+	 * a mount the root. A root that is not the root of its mount is therefore a chroot.
+	 */
+	if (root_dentry != BPF_CORE_READ(root_mnt, mnt_root))
 		proc->flags |= HK_PROC_FOREIGN_ROOT;
 }
 
@@ -304,9 +307,16 @@ static __always_inline void process__fill_invocation(struct hk_proc *proc, struc
 	if (len <= 0)
 		return;
 	proc->script_len = len - 1;
-	if (len == HK_SCRIPT_MAX)
+	if (len == HK_SCRIPT_MAX) {
 		proc->flags |= HK_PROC_SCRIPT_TRUNCATED;
-	if (proc->script[0] == '/' ? process__in_temp_dir(proc->script) : process__in_temp_dir(proc->cwd))
+		return;
+	}
+	/* Checked after normalizing, so "cd /tmp && ./x" and "/usr/../tmp/x" count, and "/tmp/a/../../root/x" does not. */
+	if (!script__normalize(filename, proc->script_len, proc->cwd, proc->cwd_len, proc->script, &proc->script_len)) {
+		proc->flags |= HK_PROC_SCRIPT_TRUNCATED;
+		return;
+	}
+	if (process__in_temp_dir(proc->script))
 		proc->flags |= HK_PROC_WORLD_WRITABLE_DIR;
 }
 

@@ -145,6 +145,11 @@ public final class Main {
      * the rule verticle runs is logged as a failed reload.
      */
     private static void reloadOnHangup(Logger log, Vertx vertx) {
+        if (hangupIgnored()) {
+            // The JVM leaves a signal ignored at its start (nohup) ignored, and the handler never runs.
+            log.warn("SIGHUP is ignored by this process (started under nohup?): reload the rules with"
+                    + " POST /api/v1/rules/reload, or start the daemon without nohup for SIGHUP to work");
+        }
         DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(RELOAD_TIMEOUT_MS);
         Signal.handle(new Signal("HUP"), signal -> {
             log.info("SIGHUP received: reloading the rule set");
@@ -153,6 +158,18 @@ public final class Main {
                     .onFailure(failure -> log.error("reload after SIGHUP failed: {}; the rule set in force is unchanged",
                             failure.getMessage()));
         });
+    }
+
+    /** Whether SIGHUP (signal 1) is in the ignored set of /proc/self/status. */
+    private static boolean hangupIgnored() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(line -> line.startsWith("SigIgn:"))
+                    .map(line -> Long.parseUnsignedLong(line.substring(7).strip(), 16))
+                    .anyMatch(ignored -> (ignored & 1L) != 0);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
     }
 
     private static void shutdown(Logger log, Daemon daemon, Vertx vertx, InstanceLock lock) {

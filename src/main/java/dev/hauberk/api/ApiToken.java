@@ -75,7 +75,18 @@ final class ApiToken {
                     + PosixFilePermissions.toString(attributes.permissions()) + ", so group or others can access it;"
                     + " run chmod 600 " + file + " and replace the token, which may have been read");
         }
-        String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        // Its owner can rewrite it: only root (or the daemon's own user) may own it.
+        int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (owner != 0 && owner != dev.hauberk.bpf.LibC.geteuid()) {
+            throw new IOException("API token file " + file + " is owned by uid " + owner + ", who could replace the token;"
+                    + " run chown root " + file + " and replace the token");
+        }
+        String token;
+        try {
+            token = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new IOException("API token file " + file + " cannot be read: " + e.getMessage(), e);
+        }
         if (token.length() < MIN_TOKEN_CHARS || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new IOException("API token file " + file + " does not contain a token of at least " + MIN_TOKEN_CHARS
                     + " printable ASCII characters without spaces; delete it to have one created");

@@ -3,6 +3,8 @@ package dev.hauberk.api;
 import dev.hauberk.Addresses;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.HttpServer;
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpVerticle extends VerticleBase {
 
+    /** Seconds without a byte after which a connection is closed. */
+    static final int IDLE_TIMEOUT_SECONDS = 30;
+
     /** Timeout of journal queries in ms; a query of old pages reads files. */
     static final long JOURNAL_TIMEOUT_MS = 10_000;
     static final long RULES_TIMEOUT_MS = 5_000;
@@ -60,12 +65,15 @@ public final class HttpVerticle extends VerticleBase {
         return vertx.executeBlocking(() -> ApiToken.loadOrCreate(options.tokenFile()))
                 .recover(failure -> Future.failedFuture(new IllegalStateException("HTTP API cannot start: "
                         + failure.getMessage(), failure)))
-                .compose(token -> vertx.createHttpServer()
+                .compose(token -> vertx.createHttpServer(new HttpServerOptions()
+                                // A connection that sends nothing for this long is closed, so idle or
+                                // half-sent requests cannot hold the daemon's file descriptors.
+                                .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS))
                         .requestHandler(router(new ApiAuth(token, options.tokenRequiredForReads(),
                                 options.tokenFile().toString())))
-                        .listen(options.port(), options.host()))
-                .recover(failure -> Future.failedFuture(new IllegalStateException("HTTP API cannot listen on "
-                        + options.address() + ": " + failure.getMessage(), failure)))
+                        .listen(options.port(), options.host())
+                        .recover(failure -> Future.failedFuture(new IllegalStateException("HTTP API cannot listen on "
+                                + options.address() + ": " + failure.getMessage(), failure))))
                 .onSuccess(listening -> {
                     server = listening;
                     LOG.info("HTTP API listening on {}; changes need the bearer token in {}, {}",

@@ -29,6 +29,7 @@ public final class Libbpf {
     private static final long VA_LIST_BYTES = "aarch64".equals(System.getProperty("os.arch")) ? 32 : 24;
 
     private static final ThreadLocal<StringBuilder> CAPTURE = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> QUIET = ThreadLocal.withInitial(() -> false);
     private static volatile boolean printInstalled;
 
     private Libbpf() {
@@ -70,6 +71,20 @@ public final class Libbpf {
             CAPTURE.set(previous);
         }
         return sink.toString();
+    }
+
+    /**
+     * Runs action with libbpf's warnings logged at debug level only: for probes whose failure
+     * is an expected answer, not a problem.
+     */
+    public static <T> T quietly(java.util.concurrent.Callable<T> action) throws Exception {
+        boolean previous = QUIET.get();
+        QUIET.set(true);
+        try {
+            return action.call();
+        } finally {
+            QUIET.set(previous);
+        }
     }
 
     @FunctionalInterface
@@ -116,7 +131,9 @@ public final class Libbpf {
             if (capture != null && level == LIBBPF_WARN) {
                 capture.append(message).append('\n');
             }
-            if (level == LIBBPF_WARN) {
+            if (QUIET.get()) {
+                LOG.debug(message);
+            } else if (level == LIBBPF_WARN) {
                 LOG.warn(message);
             } else if (level == LIBBPF_INFO) {
                 LOG.info(message);

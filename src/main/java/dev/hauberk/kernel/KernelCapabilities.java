@@ -4,6 +4,7 @@ import dev.hauberk.bpf.BpfException;
 import dev.hauberk.bpf.BpfFs;
 import dev.hauberk.bpf.BpfLink;
 import dev.hauberk.bpf.BpfObject;
+import dev.hauberk.bpf.Libbpf;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,12 @@ public record KernelCapabilities(
             reason = lsms.isEmpty() ? "the active LSM list (" + LSM_LIST + ") is unreadable"
                     : "bpf is not among the active LSMs (" + String.join(",", lsms) + "); boot with lsm=...,bpf";
         } else {
-            reason = probeLsmProgram().orElse(null);
+            try {
+                // A refusal is the probe's answer, not a problem: keep libbpf's warnings out of the log.
+                reason = Libbpf.quietly(() -> probeLsmProgram().orElse(null));
+            } catch (Exception e) {
+                reason = "the LSM probe failed: " + e.getMessage();
+            }
         }
         return new KernelCapabilities(Preflight.kernelRelease(), Files.isReadable(Preflight.KERNEL_BTF), lsms,
                 reason == null, reason, findCgroupV2Root().orElse(null));

@@ -109,6 +109,10 @@ public final class Sensor implements AutoCloseable {
             object.requireMap(MAP_EVENTS).setMaxEntries((int) options.ringBufferBytes());
             object.requireMap(MAP_PROC_TABLE).setMaxEntries((int) options.processTableEntries());
             object.requireMap(MAP_PROC_HISTORY).setMaxEntries((int) options.historyEntries());
+        } else {
+            warnIfResized(MAP_EVENTS, "kernel.ring_buffer_bytes", options.ringBufferBytes());
+            warnIfResized(MAP_PROC_TABLE, "kernel.process_table_entries", options.processTableEntries());
+            warnIfResized(MAP_PROC_HISTORY, "kernel.process_history_entries", options.historyEntries());
         }
         tunables.write(object);
         for (BpfProgram program : object.programs()) {
@@ -158,6 +162,15 @@ public final class Sensor implements AutoCloseable {
         LOG.info("recovery pass added {} running processes to the process table in {} ms", recovered,
                 recoveryNanos / 1_000_000);
         return new StartReport(attached, reuseLinks, reuseMaps, recovered, recoveryNanos);
+    }
+
+    /** A pinned map keeps the size it was made with: say so when the configuration asks for another. */
+    private void warnIfResized(String mapName, String key, long configured) throws BpfException {
+        long pinned = Integer.toUnsignedLong(object.requireMap(mapName).maxEntries());
+        if (pinned != configured) {
+            LOG.warn("{} is {} but the pinned map {} keeps its size {}; stop the daemon and remove {} to apply it",
+                    key, configured, mapName, pinned, pins.mapsDir());
+        }
     }
 
     /** Maps that hold state worth keeping: every map but libbpf's internal data sections. */

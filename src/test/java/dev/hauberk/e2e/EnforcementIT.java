@@ -88,14 +88,17 @@ class EnforcementIT {
             Path repository = DaemonProcess.repository();
             Path lsmVm = repository.resolve("scripts/vm/lsm-vm");
             Path resultsFile = shared.resolve("results.json");
+            // One vCPU: with two, qemu's multi-threaded TCG has let the guest JVM hit SIGILL in
+            // code it had just compiled (cross-modified code), so the run would fail at random.
             List<String> command = new ArrayList<>(List.of(lsmVm.toString(), "run", "--timeout", "600", "--mem", "3072",
-                    "--share", shared.toString()));
+                    "--cpus", "1", "--share", shared.toString()));
             // The guest's /tmp is its own: a checkout under /tmp must be shared to be visible.
             if (repository.startsWith("/tmp")) {
                 command.addAll(List.of("--share", repository.toString()));
             }
             command.addAll(List.of("--",
                     DaemonProcess.java().toString(), "--enable-native-access=ALL-UNNAMED",
+                    "-XX:ErrorFile=" + shared.resolve("hs_err_%p.log"),
                     "-Dhauberk.basedir=" + repository, "-Dhauberk.jar=" + DaemonProcess.jar(),
                     "-cp", System.getProperty("java.class.path"),
                     EnforcementScenarios.class.getName(), shared.resolve("work").toString(), resultsFile.toString()));

@@ -128,6 +128,55 @@ class PathCorrectnessIT {
         assertThat(detectionOf(process.pid()).getJsonObject("process").getString("script")).isEqualTo(script.toString());
     }
 
+    private static Path script(Path where) throws Exception {
+        Files.writeString(where, "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(where, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return where;
+    }
+
+    @Test
+    void scriptRunFromItsWorldWritableDirectoryIsDetected() throws Exception {
+        Path script = script(dir.resolve("here.sh"));
+        // The working directory is the world-writable directory itself, not a directory below it.
+        Process process = new ProcessBuilder("./here.sh").directory(dir.toFile()).start();
+        assertThat(process.waitFor()).isZero();
+
+        JsonObject detected = detectionOf(process.pid());
+        assertThat(detected.getJsonObject("process").getString("script")).isEqualTo(script.toString());
+    }
+
+    @Test
+    void scriptNamedThroughDotDotAndDoubleSlashIsDetected() throws Exception {
+        Path script = script(dir.resolve("dotted.sh"));
+        String disguised = "/usr/..//" + script.toString().substring(1).replace("/", "//./");
+
+        Behaviours.Run run = Behaviours.run(List.of(disguised));
+
+        assertThat(run.exitStatus()).isZero();
+        assertThat(detectionOf(run.pid()).getJsonObject("process").getString("script")).isEqualTo(script.toString());
+    }
+
+    @Test
+    void scriptOutsideReachedFromAWorldWritableDirectoryIsNotDetected() throws Exception {
+        Path safeDir = Files.createTempDirectory(Path.of("/run"), "hk-safe-");
+        try {
+            Path safe = script(safeDir.resolve("safe.sh"));
+            Path sub = Files.createDirectories(dir.resolve("sub"));
+            String relative = sub.relativize(safe).toString();
+            Process benign = new ProcessBuilder(relative).directory(sub.toFile()).start();
+            assertThat(benign.waitFor()).isZero();
+
+            // A detection after it proves the pipeline delivered everything up to that point.
+            Behaviours.Run marker = Behaviours.execCopyOfTrue(dir, "marker");
+            detectionOf(marker.pid());
+            assertThat(daemon.detections()).noneMatch(d -> d.getJsonObject("process").getLong("pid") == benign.pid());
+        } finally {
+            try (var files = Files.walk(safeDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     @Test
     void pathTooLongToReportIsStillCheckedAndMarked() throws Exception {
         Path deep = dir;
