@@ -55,6 +55,16 @@ public final class AuditRecords {
         return record.put("rules", changes(changes));
     }
 
+    /**
+     * Records the modes in force when the daemon started: modes set through the API do not
+     * survive a restart, and this record shows in the trail where they were reset.
+     */
+    public static JsonObject start(Instant time, String host, JsonArray modes, long generation) {
+        return base(time, host, new JsonObject().put("source", "daemon start"), "start")
+                .put("generation", generation)
+                .put("modes", modes);
+    }
+
     private static JsonObject base(Instant time, String host, JsonObject client, String action) {
         return new JsonObject()
                 .put("time", time.toString())

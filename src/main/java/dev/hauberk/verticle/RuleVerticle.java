@@ -81,7 +81,14 @@ public final class RuleVerticle extends VerticleBase implements SingleInstance {
                 vertx.eventBus().<JsonObject>localConsumer(Addresses.RULES_SET_MODE, this::setMode),
                 vertx.eventBus().<JsonObject>localConsumer(Addresses.RULES_SET_CATEGORY_MODE, this::setCategoryMode),
                 vertx.eventBus().<JsonObject>localConsumer(Addresses.RULES_RELOAD, this::reload));
-        return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+        long generation = writer.live().number();
+        JsonArray modes = new JsonArray();
+        for (Rule rule : state.catalog().rules()) {
+            modes.add(new JsonObject().put("id", rule.id()).put("name", rule.name()).put("mode", state.mode(rule).jsonName()));
+        }
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+                .compose(ready -> audit(AuditRecords.start(Instant.now(), context.host(), modes, generation),
+                        new JsonObject()));
     }
 
     private void list(Message<JsonObject> message) {

@@ -211,6 +211,16 @@ class RulePolicyIT {
     }
 
     @Test
+    void startRecordsTheModesInForce() throws Exception {
+        JsonObject start = auditRecords().stream().filter(r -> "start".equals(r.getString("action")))
+                .findFirst().orElseThrow(() -> new AssertionError("no start record in the audit journal"));
+
+        assertThat(start.getJsonObject("client").getString("source")).isEqualTo("daemon start");
+        assertThat(start.getJsonArray("modes").stream().map(JsonObject.class::cast)
+                .filter(m -> m.getInteger("id") == 1).findFirst().orElseThrow().getString("mode")).isEqualTo("monitor");
+    }
+
+    @Test
     void auditRecordsNameClientButNotToken() throws Exception {
         setMode("write-ld-so-preload", "monitor");
 
