@@ -13,6 +13,7 @@ import dev.hauberk.context.runtime.cri.v1.NamespaceOption;
 import dev.hauberk.context.runtime.cri.v1.PodSandboxConfig;
 import dev.hauberk.context.runtime.cri.v1.PodSandboxMetadata;
 import dev.hauberk.context.runtime.cri.v1.RunPodSandboxRequest;
+import dev.hauberk.testing.ContainerdTestEnv.Command;
 import dev.hauberk.testing.KernelTests;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -22,7 +23,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.client.GrpcClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -75,9 +75,9 @@ class ContainerRuntimeIT {
         KernelTests.requireKernel();
         testenv = Path.of(System.getProperty("hauberk.basedir", ".")).toAbsolutePath().resolve("scripts/containerd/testenv");
         Command setup = Command.run(List.of(testenv.toString(), "setup"));
-        if (setup.status != 0) {
+        if (setup.status() != 0) {
             String problem = "containerd test environment unavailable: '" + testenv + " setup' exited with "
-                    + setup.status + ": " + setup.stderr.strip();
+                    + setup.status() + ": " + setup.stderr().strip();
             if ("1".equals(System.getenv(KernelTests.REQUIRE_ENV))) {
                 Assertions.fail(problem);
             }
@@ -87,8 +87,8 @@ class ContainerRuntimeIT {
         // A short directory, because the socket path must fit in sockaddr_un's 107 bytes.
         dir = Files.createTempDirectory(Path.of("/tmp"), "hctd");
         Command start = Command.run(List.of(testenv.toString(), "start", dir.toString()));
-        assertThat(start.status).as("testenv start: %s", start.stderr).isZero();
-        socket = start.stdout.strip().lines().reduce((first, second) -> second).orElseThrow();
+        assertThat(start.status()).as("testenv start: %s", start.stderr()).isZero();
+        socket = start.stdout().strip().lines().reduce((first, second) -> second).orElseThrow();
 
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         assertThat(vertx.isNativeTransportEnabled()).as("native transport, needed for unix sockets").isTrue();
@@ -118,8 +118,8 @@ class ContainerRuntimeIT {
         } finally {
             if (dir != null) {
                 Command stop = Command.run(List.of(testenv.toString(), "stop", dir.toString()));
-                if (stop.status != 0) {
-                    System.err.println("testenv stop " + dir + " failed: " + stop.stderr);
+                if (stop.status() != 0) {
+                    System.err.println("testenv stop " + dir + " failed: " + stop.stderr());
                 }
                 Command.run(List.of("rm", "-rf", dir.toString()));
             }
@@ -260,12 +260,12 @@ class ContainerRuntimeIT {
      */
     private static String configDigestFromCtr() throws Exception {
         Command images = ctr("default", "image", "ls");
-        String manifestDigest = images.stdout.lines()
+        String manifestDigest = images.stdout().lines()
                 .filter(line -> line.startsWith(IMAGE + " "))
                 .map(line -> line.split("\\s+")[2])
                 .findFirst()
-                .orElseThrow(() -> new AssertionError(IMAGE + " not in ctr image ls: " + images.stdout));
-        JsonObject manifest = new JsonObject(ctr("default", "content", "get", manifestDigest).stdout);
+                .orElseThrow(() -> new AssertionError(IMAGE + " not in ctr image ls: " + images.stdout()));
+        JsonObject manifest = new JsonObject(ctr("default", "content", "get", manifestDigest).stdout());
         String configDigest = manifest.getJsonObject("config").getString("digest");
 
         byte[] config = ctrBytes("default", "content", "get", configDigest);
@@ -277,11 +277,11 @@ class ContainerRuntimeIT {
 
     private static void startCtrContainer() throws Exception {
         ctrName = "hauberk-it-" + Long.toHexString(System.nanoTime());
-        String snapshotter = Command.run(List.of("stat", "-f", "-c", "%T", dir.toString())).stdout.strip()
+        String snapshotter = Command.run(List.of("stat", "-f", "-c", "%T", dir.toString())).stdout().strip()
                 .equals("overlayfs") ? "native" : "overlayfs";
         Command run = ctr("default", "run", "-d", "--snapshotter", snapshotter, "--runc-root", dir.resolve("runc").toString(),
                 "--fifo-dir", dir.resolve("fifo").toString(), IMAGE, ctrName, "sleep", "120");
-        assertThat(run.status).as("ctr run: %s", run.stderr).isZero();
+        assertThat(run.status()).as("ctr run: %s", run.stderr()).isZero();
     }
 
     private static void startCriPod() throws Exception {
@@ -315,11 +315,11 @@ class ContainerRuntimeIT {
 
     private static long ctrTaskPid() throws Exception {
         Command tasks = ctr("default", "task", "ls");
-        return tasks.stdout.lines()
+        return tasks.stdout().lines()
                 .filter(line -> line.startsWith(ctrName + " "))
                 .mapToLong(line -> Long.parseLong(line.split("\\s+")[1]))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError(ctrName + " not in ctr task ls: " + tasks.stdout));
+                .orElseThrow(() -> new AssertionError(ctrName + " not in ctr task ls: " + tasks.stdout()));
     }
 
     /** Returns the first process in the CRI container's cgroup, read from the v2 hierarchy. */
@@ -338,8 +338,8 @@ class ContainerRuntimeIT {
 
     private static long inodeByStat(Path directory) throws Exception {
         Command stat = Command.run(List.of("stat", "-c", "%i", directory.toString()));
-        assertThat(stat.status).as("stat %s: %s", directory, stat.stderr).isZero();
-        return Long.parseLong(stat.stdout.strip());
+        assertThat(stat.status()).as("stat %s: %s", directory, stat.stderr()).isZero();
+        return Long.parseLong(stat.stdout().strip());
     }
 
     private static ContainerResolver resolver(List<String> criSockets, List<String> containerdSockets) {
@@ -388,27 +388,6 @@ class ContainerRuntimeIT {
                 throw new AssertionError("condition not met within 30 s");
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** A finished external command. */
-    private record Command(int status, String stdout, String stderr) {
-
-        static Command run(List<String> command) throws IOException, InterruptedException {
-            Path out = Files.createTempFile("hauberk-it", ".out");
-            Path err = Files.createTempFile("hauberk-it", ".err");
-            try {
-                Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("timed out after " + COMMAND_TIMEOUT_SECONDS + " s: " + command);
-                }
-                return new Command(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
         }
     }
 }
